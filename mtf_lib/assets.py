@@ -1,0 +1,127 @@
+"""Data sets: download from a pinned public URL (or copy from a mirror) and verify SHA-256.
+
+Set ``MTF_DATA_MIRROR`` to a folder laid out as ``<dataset>/<file>`` to copy from it instead
+of downloading. A file is written to a temporary name, verified, then renamed: a failed or
+corrupted transfer never leaves a partial file behind.
+"""
+
+from __future__ import annotations
+
+from mtf_lib.errors import InputError
+
+import hashlib
+import os
+import shutil
+import urllib.request
+from dataclasses import dataclass
+from typing import BinaryIO
+from pathlib import Path
+
+from mtf_lib.io import atomic_write
+
+MIRROR_ENV = "MTF_DATA_MIRROR"
+_GITHUB_RAW = "https://raw.githubusercontent.com"
+
+
+class AssetError(InputError):
+    """A data set file is missing, unreachable or fails its checksum."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    name: str
+    url: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    description: str
+    files: tuple[RemoteFile, ...]
+
+
+def _github(repo: str, commit: str, path: str) -> str:
+    return f"{_GITHUB_RAW}/{repo}/{commit}/{path}"
+
+
+_RESUME = ("luopeixiang/named_entity_recognition", "8073771816613d84274e7528e07026f620041558")
+
+DATASETS: dict[str, Dataset] = {
+    "resume_ner": Dataset(
+        "resume_ner",
+        "Resume NER (Zhang & Yang 2018), char-level BMES tags, 8 entity types",
+        (
+            RemoteFile(
+                "train.char.bmes",
+                _github(*_RESUME, "ResumeNER/train.char.bmes"),
+                "93b9bb0be5dd4730121587f9dc1378de3fbbe55cba1c575edec271f822c27be7",
+            ),
+            RemoteFile(
+                "dev.char.bmes",
+                _github(*_RESUME, "ResumeNER/dev.char.bmes"),
+                "1b0d67153e6e8543e9444936ed1b107bd843078c282533898085e1a9aa293952",
+            ),
+            RemoteFile(
+                "test.char.bmes",
+                _github(*_RESUME, "ResumeNER/test.char.bmes"),
+                "c4a9f42622819a4b59f66e184d446ebfa89b2f1dbba06e11d70675e59fe7e79b",
+            ),
+        ),
+    ),
+}
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch_dataset(name: str, dest_root: str | Path, mirror: str | None = None) -> list[Path]:
+    """Place every file of data set ``name`` under ``dest_root/name``; return their paths."""
+    if name not in DATASETS:
+        raise AssetError(f"unknown data set {name!r}; known: {', '.join(sorted(DATASETS))}")
+    mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV) or None
+    dest = Path(dest_root) / name
+    dest.mkdir(parents=True, exist_ok=True)
+    return [fetch_file(f, dest / f.name, name, mirror) for f in DATASETS[name].files]
+
+
+def fetch_file(remote: RemoteFile, target: Path, dataset: str, mirror: str | None) -> Path:
+    if target.is_file() and sha256_of(target) == remote.sha256:
+        return target
+    source = Path(mirror) / dataset / remote.name if mirror else None
+    if source is not None and not source.is_file():
+        raise AssetError(
+            f"{source} not found in the mirror {mirror} ({MIRROR_ENV}); "
+            f"add the file there, or unset {MIRROR_ENV} to download it from {remote.url}"
+        )
+    with atomic_write(target) as out:
+        if source is not None:
+            with source.open("rb") as src:
+                shutil.copyfileobj(src, out)
+        else:
+            _download(remote.url, out)
+        out.flush()
+        actual = sha256_of(Path(out.name))
+        if actual != remote.sha256:
+            raise AssetError(
+                f"checksum mismatch for {target.name} from {source or remote.url}: expected sha256 "
+                f"{remote.sha256}, got {actual}. The source file is corrupted or a different version; "
+                f"restore the original file (or fix {MIRROR_ENV}) and run the fetch again"
+            )
+    return target
+
+
+def _download(url: str, out: BinaryIO) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            shutil.copyfileobj(response, out)
+    except OSError as exc:
+        raise AssetError(
+            f"could not download {url}: {exc}. Check the network, or set {MIRROR_ENV} to a folder "
+            "that holds a copy of the data sets"
+        ) from None

@@ -1,0 +1,145 @@
+"""Load params.yaml and validate it before any work is done.
+
+Every problem is reported at once, each with its key path (``train.lr``), in one
+``ParamsError``; the CLI and the stage scripts turn it into exit code 2 (``exit_codes``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from mtf_lib import registry
+
+class ParamsError(ValueError):
+    """params.yaml is unreadable or invalid; the message lists every problem."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: invalid params ({len(problems)} problem(s)):\n{lines}")
+
+
+class Section(BaseModel):
+    """Base for a params group: unknown keys are errors, values are not coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
+
+
+def read_yaml(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_file():
+        raise ParamsError(str(path), ["file not found (run from the task folder, or pass its path)"])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParamsError(str(path), [f"not valid YAML: {exc}"]) from None
+    if not isinstance(data, dict):
+        raise ParamsError(str(path), ["top level must be a mapping of stage groups"])
+    return data
+
+
+def validate(schema: type[BaseModel], data: dict[str, Any], source: str) -> Any:
+    """Validate ``data`` against ``schema`` (including registry components); raise ParamsError."""
+    problems: list[str] = []
+    try:
+        parsed = schema.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_describe(exc, schema))
+        parsed = None
+    problems.extend(_component_problems(schema, data))
+    if problems:
+        raise ParamsError(source, sorted(dict.fromkeys(problems)))
+    return parsed
+
+
+def _describe(exc: ValidationError, schema: type[BaseModel], prefix: str = "") -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = [str(p) for p in err["loc"]]
+        path = prefix + ".".join(loc)
+        if err["type"] == "extra_forbidden":
+            known = _fields_at(schema, loc[:-1])
+            hint = difflib.get_close_matches(loc[-1], known, n=1)
+            mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            out.append(f"{path}: unknown key{mean} (valid keys: {', '.join(known)})")
+        elif err["type"] == "missing":
+            out.append(f"{path}: required key is missing")
+        else:
+            out.append(f"{path}: {err['msg']} (got {err.get('input')!r})")
+    return out
+
+
+def _fields_at(schema: type[BaseModel], loc: list[str]) -> list[str]:
+    model: Any = schema
+    for part in loc:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = field.annotation
+    return list(getattr(model, "model_fields", {}))
+
+
+# --- components -----------------------------------------------------------------------------
+
+def _component_problems(schema: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
+    """Check each component section (a class with ``component_kind``) against its factory.
+
+    Such a section holds ``name`` plus the keyword-only arguments of the registered factory;
+    plain name fields are checked by ``Registry.name_type`` during model validation.
+    """
+    problems: list[str] = []
+    kind = getattr(schema, "component_kind", None)
+    if kind and isinstance(data, dict):
+        problems.extend(check_component_args(kind, data, prefix.rstrip(".")))
+    for name, field in schema.model_fields.items():
+        value = data.get(name) if isinstance(data, dict) else None
+        sub = field.annotation
+        if isinstance(sub, type) and issubclass(sub, BaseModel) and isinstance(value, dict):
+            problems.extend(_component_problems(sub, value, f"{prefix}{name}."))
+    return problems
+
+
+def check_component_args(kind: str, section: dict[str, Any], path: str) -> list[str]:
+    """Validate ``section`` (``name`` + settings) against the factory's keyword-only parameters."""
+    reg = registry.ALL[kind]
+    name = section.get("name")
+    if not isinstance(name, str):
+        return [f"{path}.name: required {kind} name is missing (registered: {', '.join(reg.names())})"]
+    if name not in reg:
+        return [f"{path}.name: {reg.unknown_message(name)}"]
+    settings = {k: v for k, v in section.items() if k != "name"}
+    try:
+        settings_model(reg.get(name)).model_validate(settings)
+    except ValidationError as exc:
+        return _describe(exc, settings_model(reg.get(name)), prefix=f"{path}.")
+    return []
+
+
+def settings_model(factory: Any) -> type[BaseModel]:
+    """A strict pydantic model of a factory's keyword-only parameters (its settings)."""
+    fields: dict[str, Any] = {}
+    for param in inspect.signature(factory, eval_str=True).parameters.values():
+        if param.kind is not inspect.Parameter.KEYWORD_ONLY:
+            continue
+        annotation = param.annotation if param.annotation is not inspect.Parameter.empty else Any
+        default = param.default if param.default is not inspect.Parameter.empty else ...
+        fields[param.name] = (annotation, default)
+    return create_model(
+        f"{factory.__name__}_settings",
+        __config__=ConfigDict(extra="forbid"),
+        **fields,
+    )
+
+
+def build_component(kind: str, section: dict[str, Any], *args: Any) -> Any:
+    """Instantiate component ``section['name']`` of ``kind`` with validated settings."""
+    factory = registry.ALL[kind].get(section["name"])
+    settings = settings_model(factory).model_validate({k: v for k, v in section.items() if k != "name"})
+    return factory(*args, **settings.model_dump())

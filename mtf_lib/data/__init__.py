@@ -1,0 +1,1 @@
+"""Vocabularies, array encoding and batching."""

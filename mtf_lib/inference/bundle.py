@@ -1,0 +1,59 @@
+"""A bundle is one folder holding a trained model: ``bundle.json`` (task type, model settings,
+params, metrics), ``model.safetensors`` (weights) and ``vocab/*.json``.
+
+Bundles are written to a temporary folder and swapped into place, so a reader never sees a
+half-written one.
+"""
+
+from __future__ import annotations
+
+from mtf_lib.errors import InputError
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BUNDLE_FILE = "bundle.json"
+WEIGHTS_FILE = "model.safetensors"
+FORMAT_VERSION = 1
+
+
+class BundleError(InputError):
+    """A folder is not a readable model bundle."""
+
+
+def write_bundle(directory: str | Path, meta: dict[str, Any], fill: Callable[[Path], None]) -> Path:
+    """Create the bundle at ``directory``: ``fill(tmp)`` writes weights and vocabularies."""
+    directory = Path(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        fill(tmp)
+        (tmp / BUNDLE_FILE).write_text(
+            json.dumps({"format_version": FORMAT_VERSION, **meta}, ensure_ascii=False, indent=2, sort_keys=True)
+        )
+        if directory.exists():
+            old = directory.with_name(f".{directory.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(directory, old)
+            os.replace(tmp, directory)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, directory)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return directory
+
+
+def read_bundle_meta(directory: str | Path) -> dict[str, Any]:
+    path = Path(directory) / BUNDLE_FILE
+    if not path.is_file():
+        raise BundleError(f"{directory} is not a model bundle (no {BUNDLE_FILE}); train the task first")
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise BundleError(f"{path}: bundle format {meta.get('format_version')} is not {FORMAT_VERSION}")
+    return meta

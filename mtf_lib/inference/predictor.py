@@ -1,0 +1,26 @@
+"""``Predictor.load(path).predict(texts)``: one line from a bundle to predictions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mtf_lib.inference.bundle import read_bundle_meta
+from mtf_lib.tasks import task_module
+
+
+class Predictor:
+    """Base of the task types' predictors; ``load`` picks the right one from the bundle."""
+
+    def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
+        self.directory = directory
+        self.meta = meta
+
+    @staticmethod
+    def load(path: str | Path) -> Predictor:
+        meta = read_bundle_meta(path)
+        cls = task_module(meta["task_type"], "predictor").PREDICTOR
+        return cls(Path(path), meta)
+
+    def predict(self, texts: list[str]) -> list[Any]:
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""Plain ``nn.Module`` models, testable without a trainer; factories live in the registry."""

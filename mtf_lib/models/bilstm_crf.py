@@ -1,0 +1,115 @@
+"""BiLSTM tagger over char, char-bigram and soft-word embeddings, with a CRF (or softmax) head."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import torch
+from pydantic import Field
+from torch import nn
+
+from mtf_lib import registry
+from mtf_lib.data.vocab import Vocab
+
+PositiveInt = Annotated[int, Field(ge=1)]
+Dropout = Annotated[float, Field(ge=0, lt=1)]
+
+
+class BiLSTMTagger(nn.Module):
+    """Embeddings → BiLSTM → linear emissions → head (CRF or token softmax).
+
+    Batch fields: ``chars`` [B, L]; optional ``bigrams`` [B, L, 2] (left and right char
+    bigram ids) and ``softwords`` [B, L]; ``mask`` [B, L]; ``tags`` [B, L] when training.
+    """
+
+    def __init__(
+        self,
+        n_chars: int,
+        n_tags: int,
+        head: nn.Module,
+        char_dim: int,
+        hidden: int,
+        layers: int = 1,
+        dropout: float = 0.5,
+        n_bigrams: int = 0,
+        bigram_dim: int = 0,
+        n_softwords: int = 0,
+        softword_dim: int = 0,
+    ) -> None:
+        super().__init__()
+        self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0) if bigram_dim else None
+        self.softword_embed = nn.Embedding(n_softwords, softword_dim, padding_idx=0) if softword_dim else None
+        width = char_dim + 2 * bigram_dim + softword_dim
+        self.dropout = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(
+            width, hidden, num_layers=layers, batch_first=True, bidirectional=True,
+            dropout=dropout if layers > 1 else 0.0,
+        )
+        self.emissions = nn.Linear(2 * hidden, n_tags)
+        self.head = head
+
+    def features(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        parts = [self.char_embed(batch["chars"])]
+        if self.bigram_embed is not None:
+            parts.append(self.bigram_embed(batch["bigrams"]).flatten(2))
+        if self.softword_embed is not None:
+            parts.append(self.softword_embed(batch["softwords"]))
+        return self.dropout(torch.cat(parts, dim=-1))
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        x = self.features(batch)
+        lengths = batch["mask"].sum(1).cpu()
+        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.lstm(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        emissions = self.emissions(self.dropout(out))
+        result = {"emissions": emissions}
+        if "tags" in batch:
+            result["loss"] = self.head(emissions, batch["tags"], batch["mask"])
+        return result
+
+    @torch.no_grad()
+    def decode(self, batch: dict[str, torch.Tensor]) -> list[list[int]]:
+        batch = {k: v for k, v in batch.items() if k != "tags"}
+        return self.head.decode(self.forward(batch)["emissions"], batch["mask"])
+
+
+@registry.models("bilstm_crf.v1")
+def bilstm_crf(
+    vocabs: dict[str, Vocab],
+    labels: Vocab,
+    *,
+    char_dim: PositiveInt = 100,
+    bigram_dim: Annotated[int, Field(ge=0)] = 50,
+    softword_dim: Annotated[int, Field(ge=0)] = 20,
+    hidden: PositiveInt = 256,
+    layers: PositiveInt = 1,
+    dropout: Dropout = 0.5,
+    head: registry.losses.name_type = "crf_nll.v1",
+    char_vectors: str | None = None,
+    freeze_char_vectors: bool = False,
+) -> BiLSTMTagger:
+    """BiLSTM-CRF for character tagging. ``bigram_dim``/``softword_dim`` 0 switch a feature off.
+
+    ``char_vectors``: a word2vec text file (e.g. under resources/word_vectors/) of
+    ``char_dim``-dimensional vectors initialising the char embeddings.
+    """
+    model = BiLSTMTagger(
+        n_chars=len(vocabs["chars"]),
+        n_tags=len(labels),
+        head=registry.losses.get(head)(len(labels)),
+        char_dim=char_dim,
+        hidden=hidden,
+        layers=layers,
+        dropout=dropout,
+        n_bigrams=len(vocabs["bigrams"]) if bigram_dim else 0,
+        bigram_dim=bigram_dim,
+        n_softwords=len(vocabs["softwords"]) if softword_dim else 0,
+        softword_dim=softword_dim,
+    )
+    if char_vectors:
+        matrix, _ = registry.vectors.get("word2vec_text.v1")(char_vectors, vocabs["chars"], char_dim)
+        model.char_embed.weight.data.copy_(torch.from_numpy(matrix))
+        model.char_embed.weight.requires_grad_(not freeze_char_vectors)
+    return model

@@ -1,0 +1,62 @@
+"""Registered optimizers and learning-rate schedules."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.optim.lr_scheduler import LambdaLR
+
+from mtf_lib import registry
+
+
+@registry.optimizers("adam.v1")
+def adam(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+
+
+@registry.optimizers("adamw.v1")
+def adamw(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+
+
+@registry.optimizers("sgd.v1")
+def sgd(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
+
+
+def _warmup(step: int, warmup: int) -> float | None:
+    return (step + 1) / warmup if step < warmup else None
+
+
+@registry.schedulers("constant.v1")
+def constant(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int) -> LambdaLR:
+    """Linear warm-up, then the base learning rate."""
+    return LambdaLR(optimizer, lambda s: _warmup(s, warmup_steps) or 1.0)
+
+
+@registry.schedulers("linear.v1")
+def linear(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int) -> LambdaLR:
+    """Linear warm-up, then linear decay to zero at ``total_steps``."""
+
+    def factor(step: int) -> float:
+        warm = _warmup(step, warmup_steps)
+        if warm is not None:
+            return warm
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
+
+    return LambdaLR(optimizer, factor)
+
+
+@registry.schedulers("cosine.v1")
+def cosine(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int) -> LambdaLR:
+    """Linear warm-up, then cosine decay to zero at ``total_steps``."""
+
+    def factor(step: int) -> float:
+        warm = _warmup(step, warmup_steps)
+        if warm is not None:
+            return warm
+        progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+        return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    return LambdaLR(optimizer, factor)

@@ -1,0 +1,128 @@
+"""Named, versioned component registries (``"bilstm_crf.v1"``), one per kind.
+
+A user registers a component from their own stage code without editing mtf_lib::
+
+    from mtf_lib import registry
+
+    @registry.models("my_tagger.v1")
+    def my_tagger(vocabs, labels, hidden: int = 128): ...
+
+Built-in components are registered when their modules are imported; ``load_builtins`` does
+that lazily so that importing the registry itself stays cheap.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
+
+# Modules whose import registers the built-in components of each kind.
+_BUILTIN_MODULES = (
+    "mtf_lib.text.tokenizers",
+    "mtf_lib.data.vectors",
+    "mtf_lib.models.bilstm_crf",
+    "mtf_lib.losses",
+    "mtf_lib.optim",
+    "mtf_lib.metrics.registered",
+    "mtf_lib.training.callbacks",
+)
+
+
+class UnknownComponentError(KeyError):
+    """Raised for a component name that no registry entry matches."""
+
+
+class Registry:
+    """A mapping of versioned names to factories for one kind of component."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._entries: dict[str, Callable[..., Any]] = {}
+
+    def __call__(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator registering ``func`` under ``name`` (e.g. ``"adam.v1"``)."""
+
+        def register(func: Callable[..., Any]) -> Callable[..., Any]:
+            self.register(name, func)
+            return func
+
+        return register
+
+    def register(self, name: str, func: Callable[..., Any]) -> None:
+        if not _is_versioned(name):
+            raise ValueError(f"{self.kind} name {name!r} must end in a version, like 'my_model.v1'")
+        existing = self._entries.get(name)
+        if existing is not None and existing is not func and _qualname(existing) != _qualname(func):
+            raise ValueError(f"{self.kind} {name!r} is already registered by {_qualname(existing)}")
+        self._entries[name] = func
+
+    def get(self, name: str) -> Callable[..., Any]:
+        load_builtins()
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise UnknownComponentError(self.unknown_message(name)) from None
+
+    def unknown_message(self, name: str) -> str:
+        names = self.names()
+        hint = difflib.get_close_matches(name, names, n=1)
+        did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
+        return f"unknown {self.kind} {name!r}{did_you_mean}; registered: {', '.join(names)}"
+
+    def names(self) -> list[str]:
+        load_builtins()
+        return sorted(self._entries)
+
+    @property
+    def name_type(self) -> Any:
+        """A pydantic type for a params field holding a registered name of this kind."""
+
+        def check(name: str) -> str:
+            if name not in self:
+                raise ValueError(self.unknown_message(name))
+            return name
+
+        return Annotated[str, AfterValidator(check)]
+
+    def __contains__(self, name: object) -> bool:
+        load_builtins()
+        return name in self._entries
+
+
+def _is_versioned(name: str) -> bool:
+    base, _, version = name.rpartition(".v")
+    return bool(base) and version.isdigit()
+
+
+def _qualname(func: Callable[..., Any]) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+tokenizers = Registry("tokenizer")
+vectors = Registry("vectors")
+models = Registry("model")
+losses = Registry("loss")
+optimizers = Registry("optimizer")
+schedulers = Registry("scheduler")
+metrics = Registry("metric")
+callbacks = Registry("callback")
+
+ALL: dict[str, Registry] = {
+    r.kind: r for r in (tokenizers, vectors, models, losses, optimizers, schedulers, metrics, callbacks)
+}
+
+_loaded = False
+
+
+def load_builtins() -> None:
+    """Import the modules that register mtf_lib's own components (once)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in _BUILTIN_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,1 @@
+"""Sequence tagging (NER): char-level tags in BIO/BIOES/BMES, BiLSTM-CRF models."""

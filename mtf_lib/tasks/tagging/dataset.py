@@ -1,0 +1,75 @@
+"""Dataset stage: build vocabularies on train, encode every split to arrays."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from mtf_lib.data.encoding import RaggedArrays
+from mtf_lib.data.vocab import Vocab
+from mtf_lib.tasks.tagging.features import char_bigrams, encode
+from mtf_lib.tasks.tagging.preprocess import SPLITS, read_preprocessed
+from mtf_lib.text.schemes import split_tag
+from mtf_lib.text.softword import SOFTWORD_TAGS
+
+VOCAB_NAMES = ("chars", "bigrams", "softwords", "labels")
+
+
+def build_vocabs(train: list[dict], char_min_freq: int, bigram_min_freq: int) -> dict[str, Vocab]:
+    chars: Counter[str] = Counter()
+    bigrams: Counter[str] = Counter()
+    labels: set[str] = set()
+    for record in train:
+        text = list(record["text"])
+        chars.update(text)
+        left, right = char_bigrams(text)
+        bigrams.update(left)
+        bigrams.update(right)
+        labels.update(record["tags"])
+    # Every prefix of the scheme for every entity type seen in train: a type's single-char or
+    # multi-char form may occur only in dev or test.
+    tagged = [split_tag(t) for t in labels if t != "O"]
+    prefixes = {p for p, _ in tagged}
+    types = {k for _, k in tagged}
+    return {
+        "chars": Vocab.build(chars, char_min_freq),
+        "bigrams": Vocab.build(bigrams, bigram_min_freq),
+        "softwords": Vocab(SOFTWORD_TAGS),
+        "labels": Vocab(["O", *(f"{p}-{k}" for k in sorted(types) for p in sorted(prefixes))], unknown=False),
+    }
+
+
+def save_vocabs(vocabs: dict[str, Vocab], directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, vocab in vocabs.items():
+        vocab.save(directory / f"{name}.json")
+
+
+def load_vocabs(directory: Path) -> dict[str, Vocab]:
+    return {name: Vocab.load(directory / f"{name}.json") for name in VOCAB_NAMES}
+
+
+def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
+    fields: dict[str, list[list[int]]] = {}
+    labels = vocabs["labels"]
+    for record in records:
+        ids = encode(list(record["text"]), record["softwords"], vocabs)
+        unknown = [t for t in record["tags"] if t not in labels]
+        if unknown:
+            raise ValueError(
+                f"tag {unknown[0]!r} (in {record['text'][:30]!r}) has an entity type that never occurs in train"
+            )
+        ids["tags"] = labels.ids(record["tags"])
+        for name, seq in ids.items():
+            fields.setdefault(name, []).append(seq)
+    return RaggedArrays.from_sequences(fields)
+
+
+def build_dataset(params: Any, in_dir: Path, out_dir: Path) -> dict[str, int]:
+    records = {split: read_preprocessed(in_dir / f"{split}.jsonl") for split in SPLITS}
+    vocabs = build_vocabs(records["train"], params.char_min_freq, params.bigram_min_freq)
+    save_vocabs(vocabs, out_dir / "vocab")
+    for split in SPLITS:
+        encode_split(records[split], vocabs).save(out_dir / f"{split}.npz")
+    return {name: len(v) for name, v in vocabs.items()}

@@ -1,0 +1,49 @@
+"""Turn a (normalised) sentence into the id sequences a tagger reads; collate them into batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from mtf_lib.data.vocab import Vocab
+
+BOS, EOS = "<s>", "</s>"
+
+
+def char_bigrams(chars: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Left (c[i-1]c[i]) and right (c[i]c[i+1]) bigrams of every character."""
+    padded = [BOS, *chars, EOS]
+    left = [padded[i] + padded[i + 1] for i in range(len(chars))]
+    right = [padded[i + 1] + padded[i + 2] for i in range(len(chars))]
+    return left, right
+
+
+def encode(chars: Sequence[str], softwords: str, vocabs: dict[str, Vocab]) -> dict[str, list[int]]:
+    """Per-char ids of one sentence: chars, left and right bigrams, soft-word positions."""
+    left, right = char_bigrams(chars)
+    return {
+        "chars": vocabs["chars"].ids(chars),
+        "bigrams_left": vocabs["bigrams"].ids(left),
+        "bigrams_right": vocabs["bigrams"].ids(right),
+        "softwords": vocabs["softwords"].ids(softwords) if softwords else [0] * len(chars),
+    }
+
+
+def collate(examples: Sequence[dict[str, np.ndarray]]) -> dict:
+    """Pad per-sentence arrays into a batch of tensors; ``mask`` marks real chars and
+    ``bigrams`` stacks the left and right bigram ids as ``[B, L, 2]``."""
+    import torch
+
+    lengths = np.asarray([len(e["chars"]) for e in examples])
+    width = int(lengths.max())
+    batch = {}
+    for name in examples[0]:
+        out = np.zeros((len(examples), width), dtype=np.int64)
+        for row, example in enumerate(examples):
+            out[row, : len(example[name])] = example[name]
+        batch[name] = torch.from_numpy(out)
+    if "bigrams_left" in batch:
+        batch["bigrams"] = torch.stack([batch.pop("bigrams_left"), batch.pop("bigrams_right")], dim=-1)
+    batch["mask"] = torch.from_numpy(np.arange(width)[None, :] < lengths[:, None])
+    return batch

@@ -1,0 +1,79 @@
+"""Tagging predictor: raw texts → entities ``{type, text, start, end}`` (end exclusive).
+
+Texts longer than the window are cut into overlapping windows; each character takes its tag
+from the window where it sits farthest from an edge, where the model saw the most context.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mtf_lib.inference.predictor import Predictor
+from mtf_lib.tasks.tagging.decode import decode_examples
+from mtf_lib.tasks.tagging.features import encode
+from mtf_lib.tasks.tagging.model_io import load_tagging_bundle
+from mtf_lib.text.normalize import normalize_text
+from mtf_lib.text.schemes import spans_from_tags
+from mtf_lib.text.softword import softword_features
+
+
+def windows(length: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    """``[start, end)`` windows of ``size`` covering ``length`` with ``overlap`` shared chars."""
+    if length <= size:
+        return [(0, length)]
+    step = size - overlap
+    starts = list(range(0, length - size, step)) + [length - size]
+    return [(s, s + size) for s in starts]
+
+
+def merge_window_tags(length: int, spans: list[tuple[int, int]], tags: list[list[str]]) -> list[str]:
+    merged = ["O"] * length
+    margin = [-1] * length
+    for (start, end), window_tags in zip(spans, tags, strict=True):
+        for offset, tag in enumerate(window_tags):
+            pos = start + offset
+            distance = min(offset, end - start - 1 - offset)
+            if distance > margin[pos]:
+                merged[pos], margin[pos] = tag, distance
+    return merged
+
+
+class TaggingPredictor(Predictor):
+    def __init__(self, directory: Path, meta: dict[str, Any], window: int = 256, overlap: int = 64) -> None:
+        super().__init__(directory, meta)
+        self.model, self.vocabs, _ = load_tagging_bundle(directory)
+        self.window, self.overlap = window, overlap
+        self.normalize = meta["preprocess"]["normalize"]
+        self.softword = meta["preprocess"]["softword"]
+
+    def tag(self, texts: list[str], batch_size: int = 64) -> list[list[str]]:
+        """Tag strings for each text (same length as the text)."""
+        normalized = [normalize_text(t) if self.normalize else t for t in texts]
+        softwords = softword_features(normalized, workers=1) if self.softword else [""] * len(texts)
+        pieces, owners = [], []
+        for n, (text, soft) in enumerate(zip(normalized, softwords, strict=True)):
+            if not text:
+                continue
+            for start, end in windows(len(text), self.window, self.overlap):
+                ids = encode(list(text[start:end]), soft[start:end], self.vocabs)
+                pieces.append({k: np.asarray(v) for k, v in ids.items()})
+                owners.append((n, start, end))
+        decoded = decode_examples(self.model, pieces, self.vocabs["labels"], batch_size) if pieces else []
+        per_text: list[tuple[list, list]] = [([], []) for _ in texts]
+        for (n, start, end), tags in zip(owners, decoded, strict=True):
+            per_text[n][0].append((start, end))
+            per_text[n][1].append(tags)
+        return [merge_window_tags(len(t), *per_text[n]) for n, t in enumerate(normalized)]
+
+    def predict(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+        results = []
+        for text, tags in zip(texts, self.tag(texts), strict=True):
+            spans = spans_from_tags(tags)
+            results.append([{"type": k, "text": text[s:e], "start": s, "end": e} for k, s, e in spans])
+        return results
+
+
+PREDICTOR = TaggingPredictor

@@ -1,0 +1,1 @@
+"""Text handling: normalisation, tagging schemes, readers, tokenizers, soft-word features."""

@@ -1,0 +1,105 @@
+"""Readers for tagged corpora: char-per-line files (BMES/BIO/BIOES) and JSONL.
+
+Each reader yields ``TaggedSentence`` records and reports malformed input with the file and
+line, so a bad data file is fixed at its source instead of failing deep inside training.
+"""
+
+from __future__ import annotations
+
+from mtf_lib.errors import InputError
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from mtf_lib.text.schemes import spans_from_tags, split_tag, tags_from_spans
+
+
+class DataFormatError(InputError):
+    """A data file does not have the expected format."""
+
+
+@dataclass(frozen=True)
+class TaggedSentence:
+    chars: list[str]
+    tags: list[str]
+
+    def __post_init__(self) -> None:
+        if len(self.chars) != len(self.tags):
+            raise ValueError(f"{len(self.chars)} chars but {len(self.tags)} tags")
+
+
+def read_char_tagged(path: str | Path) -> Iterator[TaggedSentence]:
+    """One ``<char> <tag>`` per line, sentences separated by blank lines."""
+    path = Path(path)
+    chars: list[str] = []
+    tags: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            line = line.rstrip("\n").rstrip("\r")
+            if not line.strip():
+                if chars:
+                    yield TaggedSentence(chars, tags)
+                    chars, tags = [], []
+                continue
+            char, tag = _split_char_line(line, path, lineno)
+            try:
+                split_tag(tag)
+            except ValueError as exc:
+                raise DataFormatError(f"{path}:{lineno}: {exc}") from None
+            chars.append(char)
+            tags.append(tag)
+    if chars:
+        yield TaggedSentence(chars, tags)
+
+
+def _split_char_line(line: str, path: Path, lineno: int) -> tuple[str, str]:
+    # The char itself may be a space-like symbol, so split on the last separator.
+    head, sep, tag = line.rpartition(" ")
+    if not sep:
+        head, sep, tag = line.rpartition("\t")
+    if not sep or len(head) != 1:
+        raise DataFormatError(
+            f"{path}:{lineno}: expected '<one char> <tag>', got {line!r}"
+            " (char-tagged files hold one character and its tag per line)"
+        )
+    return head, tag
+
+
+def read_jsonl(path: str | Path, scheme: str = "BIOES") -> Iterator[TaggedSentence]:
+    """``{"text": ..., "entities": [{"type", "start", "end"}]}`` or ``{"text", "tags"}`` per line."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text = record["text"]
+                if "tags" in record:
+                    tags = list(record["tags"])
+                    spans_from_tags(tags)  # validates every tag
+                else:
+                    spans = [(e["type"], int(e["start"]), int(e["end"])) for e in record.get("entities", [])]
+                    _check_spans(spans, len(text))
+                    tags = tags_from_spans(spans, len(text), scheme)
+                yield TaggedSentence(list(text), tags)
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise DataFormatError(
+                    f"{path}:{lineno}: {type(exc).__name__}: {exc}"
+                    ' (expected {"text": str, "entities": [{"type", "start", "end"}]} or {"text", "tags"})'
+                ) from None
+
+
+def _check_spans(spans: list[tuple[str, int, int]], length: int) -> None:
+    last_end = 0
+    for kind, start, end in sorted(spans, key=lambda s: s[1]):
+        if not 0 <= start < end <= length:
+            raise ValueError(f"entity {kind} [{start}, {end}) is outside the text of length {length}")
+        if start < last_end:
+            raise ValueError(f"entity {kind} [{start}, {end}) overlaps the previous entity")
+        last_end = end
+
+
+READERS = {"char_tagged": read_char_tagged, "jsonl": read_jsonl}

@@ -1,0 +1,1 @@
+"""Task-independent training: Trainer, checkpoints, callbacks, devices, distributed runs."""

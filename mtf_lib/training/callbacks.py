@@ -1,0 +1,93 @@
+"""Registered training callbacks. Each may keep state, which is saved in checkpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mtf_lib import registry
+
+if TYPE_CHECKING:
+    from mtf_lib.training.trainer import Trainer
+
+
+class Callback:
+    def on_fit_start(self, trainer: Trainer) -> None: ...
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict[str, float]) -> None: ...
+
+    def on_fit_end(self, trainer: Trainer) -> None: ...
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None: ...
+
+
+class EarlyStopping(Callback):
+    """Stop when the monitored dev metric has not improved for ``patience`` epochs."""
+
+    def __init__(self, patience: int) -> None:
+        self.patience = patience
+        self.bad_epochs = 0
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict[str, float]) -> None:
+        self.bad_epochs = 0 if trainer.best_epoch == epoch else self.bad_epochs + 1
+        if self.patience and self.bad_epochs >= self.patience:
+            trainer.log(f"early stopping: no {trainer.settings.monitor} gain for {self.patience} epochs")
+            trainer.should_stop = True
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"bad_epochs": self.bad_epochs}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.bad_epochs = state["bad_epochs"]
+
+
+class DvcLiveLogger(Callback):
+    """Per-epoch metrics through dvclive (``dvcyaml=False``: plots are declared in dvc.yaml).
+
+    The log is rebuilt from the trainer's history at every start, so a resumed run writes
+    exactly the files an uninterrupted one would.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.live = None
+
+    def on_fit_start(self, trainer: Trainer) -> None:
+        if not trainer.dist.is_main:
+            return
+        from dvclive import Live
+
+        self.live = Live(str(self.directory), dvcyaml=False, save_dvc_exp=False, report=None)
+        for metrics in trainer.history:
+            self._log(metrics)
+
+    def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict[str, float]) -> None:
+        if self.live is not None:
+            self._log(metrics)
+
+    def _log(self, metrics: dict[str, float]) -> None:
+        assert self.live is not None
+        self.live.step = int(metrics["epoch"])
+        for name, value in metrics.items():
+            if name != "epoch":
+                self.live.log_metric(name, value)
+        self.live.next_step()
+
+    def on_fit_end(self, trainer: Trainer) -> None:
+        if self.live is not None:
+            self.live.end()
+
+
+@registry.callbacks("early_stopping.v1")
+def early_stopping(settings: Any, out_dir: Path) -> Callback:
+    """Stop after ``train.patience`` epochs without a better ``train.monitor`` on dev."""
+    return EarlyStopping(settings.patience)
+
+
+@registry.callbacks("dvclive.v1")
+def dvclive_logger(settings: Any, out_dir: Path) -> Callback:
+    """Log per-epoch train loss and dev metrics under ``<metrics dir>/train`` for ``dvc plots``."""
+    return DvcLiveLogger(out_dir)
