@@ -7,16 +7,15 @@ corrupted transfer never leaves a partial file behind.
 
 from __future__ import annotations
 
-from mtf_lib.errors import InputError
-
 import hashlib
 import os
 import shutil
 import urllib.request
 from dataclasses import dataclass
-from typing import BinaryIO
 from pathlib import Path
+from typing import BinaryIO
 
+from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
 
 MIRROR_ENV = "MTF_DATA_MIRROR"

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from mtf_lib import registry
 
+
 class ParamsError(ValueError):
     """params.yaml is unreadable or invalid; the message lists every problem."""
 
@@ -87,6 +88,7 @@ def _fields_at(schema: type[BaseModel], loc: list[str]) -> list[str]:
 
 
 # --- components -----------------------------------------------------------------------------
+
 
 def _component_problems(schema: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
     """Check each component section (a class with ``component_kind``) against its factory.

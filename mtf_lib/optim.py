@@ -12,16 +12,19 @@ from mtf_lib import registry
 
 @registry.optimizers("adam.v1")
 def adam(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    """Adam (L2 weight decay added to the gradient)."""
     return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
 
 
 @registry.optimizers("adamw.v1")
 def adamw(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    """AdamW (decoupled weight decay)."""
     return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
 
 
 @registry.optimizers("sgd.v1")
 def sgd(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    """SGD with momentum 0.9."""
     return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
 
 

@@ -18,8 +18,6 @@ import importlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
-
 # Modules whose import registers the built-in components of each kind.
 _BUILTIN_MODULES = (
     "mtf_lib.text.tokenizers",
@@ -39,8 +37,9 @@ class UnknownComponentError(KeyError):
 class Registry:
     """A mapping of versioned names to factories for one kind of component."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, plural: str) -> None:
         self.kind = kind
+        self.plural = plural
         self._entries: dict[str, Callable[..., Any]] = {}
 
     def __call__(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -80,6 +79,7 @@ class Registry:
     @property
     def name_type(self) -> Any:
         """A pydantic type for a params field holding a registered name of this kind."""
+        from pydantic import AfterValidator
 
         def check(name: str) -> str:
             if name not in self:
@@ -102,15 +102,16 @@ def _qualname(func: Callable[..., Any]) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-tokenizers = Registry("tokenizer")
-vectors = Registry("vectors")
-models = Registry("model")
-losses = Registry("loss")
-optimizers = Registry("optimizer")
-schedulers = Registry("scheduler")
-metrics = Registry("metric")
-callbacks = Registry("callback")
+tokenizers = Registry("tokenizer", "tokenizers")
+vectors = Registry("vectors", "vectors")
+models = Registry("model", "models")
+losses = Registry("loss", "losses")
+optimizers = Registry("optimizer", "optimizers")
+schedulers = Registry("scheduler", "schedulers")
+metrics = Registry("metric", "metrics")
+callbacks = Registry("callback", "callbacks")
 
+ALL_KINDS = ("tokenizer", "vectors", "model", "loss", "optimizer", "scheduler", "metric", "callback")
 ALL: dict[str, Registry] = {
     r.kind: r for r in (tokenizers, vectors, models, losses, optimizers, schedulers, metrics, callbacks)
 }

@@ -12,7 +12,12 @@ def train(params, args) -> None:  # noqa: ANN001
     from mtf_lib.tasks import task_module
 
     result = task_module(params.task.type, "train").train(
-        params, Path(args.data), Path(args.checkpoints), Path(args.bundle), Path(args.live), not args.no_progress
+        params,
+        Path(args.data),
+        Path(args.checkpoints),
+        Path(args.bundle),
+        Path(args.live),
+        not args.no_progress,
     )
     print(f"best epoch {result.best_epoch}: {result.best_metrics}")
 

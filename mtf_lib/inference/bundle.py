@@ -7,8 +7,6 @@ half-written one.
 
 from __future__ import annotations
 
-from mtf_lib.errors import InputError
-
 import json
 import os
 import shutil
@@ -16,6 +14,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from mtf_lib.errors import InputError
+from mtf_lib.io import current_umask
 
 BUNDLE_FILE = "bundle.json"
 WEIGHTS_FILE = "model.safetensors"
@@ -31,10 +32,13 @@ def write_bundle(directory: str | Path, meta: dict[str, Any], fill: Callable[[Pa
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes 0700; a bundle is shared, not private
     try:
         fill(tmp)
         (tmp / BUNDLE_FILE).write_text(
-            json.dumps({"format_version": FORMAT_VERSION, **meta}, ensure_ascii=False, indent=2, sort_keys=True)
+            json.dumps(
+                {"format_version": FORMAT_VERSION, **meta}, ensure_ascii=False, indent=2, sort_keys=True
+            )
         )
         if directory.exists():
             old = directory.with_name(f".{directory.name}.old")

@@ -43,7 +43,11 @@ class BiLSTMTagger(nn.Module):
         width = char_dim + 2 * bigram_dim + softword_dim
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(
-            width, hidden, num_layers=layers, batch_first=True, bidirectional=True,
+            width,
+            hidden,
+            num_layers=layers,
+            batch_first=True,
+            bidirectional=True,
             dropout=dropout if layers > 1 else 0.0,
         )
         self.emissions = nn.Linear(2 * hidden, n_tags)

@@ -6,13 +6,12 @@ line, so a bad data file is fixed at its source instead of failing deep inside t
 
 from __future__ import annotations
 
-from mtf_lib.errors import InputError
-
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from mtf_lib.errors import InputError
 from mtf_lib.text.schemes import spans_from_tags, split_tag, tags_from_spans
 
 

@@ -82,7 +82,9 @@ class Trainer:
         self.amp_dtype = amp_dtype(settings.amp, self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype is torch.float16)
         self.optimizer = registry.optimizers.get(settings.optimizer)(
-            [p for p in model.parameters() if p.requires_grad], lr=settings.lr, weight_decay=settings.weight_decay
+            [p for p in model.parameters() if p.requires_grad],
+            lr=settings.lr,
+            weight_decay=settings.weight_decay,
         )
         self.steps_per_epoch = math.ceil(len(train_loader) / settings.grad_accum)  # type: ignore[arg-type]
         total = self.steps_per_epoch * settings.epochs
@@ -147,7 +149,9 @@ class Trainer:
             boundary = (i + 1) % self.settings.grad_accum == 0 or i + 1 == n_batches
             sync = contextlib.nullcontext() if boundary or not self.dist.enabled else self.wrapped.no_sync()
             with sync:
-                with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
+                with torch.autocast(
+                    self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None
+                ):
                     loss = self.wrapped(batch)["loss"]
                 self.scaler.scale(loss / self.settings.grad_accum).backward()
             total += loss.item()
@@ -173,7 +177,9 @@ class Trainer:
         with torch.no_grad():
             metrics = self.evaluate(self.model)
         if self.settings.monitor not in metrics:
-            raise KeyError(f"train.monitor {self.settings.monitor!r} is not a dev metric; have {sorted(metrics)}")
+            raise KeyError(
+                f"train.monitor {self.settings.monitor!r} is not a dev metric; have {sorted(metrics)}"
+            )
         return {k: float(v) for k, v in metrics.items()}
 
     def _progress(self, loader: Iterable[Batch], total: int) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from mtf_lib.config import build_component
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.inference.bundle import WEIGHTS_FILE, read_bundle_meta, write_bundle
+from mtf_lib.io import atomic_write
 from mtf_lib.tasks.tagging.dataset import load_vocabs, save_vocabs
 
 
@@ -16,11 +17,12 @@ def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab]) -> Any:
 
 
 def save_tagging_bundle(directory: Path, model: Any, vocabs: dict[str, Vocab], meta: dict[str, Any]) -> Path:
-    from safetensors.torch import save_file
+    from safetensors.torch import save
 
     def fill(tmp: Path) -> None:
         state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-        save_file(state, str(tmp / WEIGHTS_FILE))
+        with atomic_write(tmp / WEIGHTS_FILE) as handle:
+            handle.write(save(state))
         save_vocabs(vocabs, tmp / "vocab")
 
     return write_bundle(directory, {"task_type": "tagging", **meta}, fill)

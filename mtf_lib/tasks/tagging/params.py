@@ -31,6 +31,7 @@ class PreprocessParams(Section):
     normalize: bool = True
     softword: bool = True
     workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
+    limit: Annotated[int, Field(ge=0, description="first N sentences per split (smoke runs); 0: all")] = 0
 
 
 class DatasetParams(Section):

@@ -32,6 +32,8 @@ def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
             sentences = list(read_jsonl(source, scheme=params.scheme))
         else:
             sentences = list(read_char_tagged(source))
+        if params.limit:
+            sentences = sentences[: params.limit]
         texts = ["".join(s.chars) for s in sentences]
         if params.normalize:
             texts = [normalize_text(t) for t in texts]

@@ -56,7 +56,12 @@ def train(
 
 
 def _train(
-    params: Any, data_dir: Path, checkpoint_dir: Path, bundle_dir: Path, live_dir: Path, dist: DistInfo,
+    params: Any,
+    data_dir: Path,
+    checkpoint_dir: Path,
+    bundle_dir: Path,
+    live_dir: Path,
+    dist: DistInfo,
     progress: bool,
 ) -> FitResult:
     tp = params.train
@@ -66,21 +71,27 @@ def _train(
     dev_set = Examples(RaggedArrays.load(data_dir / "dev.npz"))
     gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["tags"]] for i in range(len(dev_set))]
     sampler = BucketBatchSampler(
-        train_set.arrays.lengths, tp.batch_size, shuffle=True, seed=tp.seed,
-        rank=dist.rank, num_replicas=dist.world_size,
+        train_set.arrays.lengths,
+        tp.batch_size,
+        shuffle=True,
+        seed=tp.seed,
+        rank=dist.rank,
+        num_replicas=dist.world_size,
     )
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
     model_params = params.model.model_dump()
     model = build_model(model_params, vocabs)
 
     def evaluate(m: Any) -> dict[str, float]:
-        predicted = decode_examples(m, dev_set, vocabs["labels"], params.evaluate.batch_size)
+        predicted = decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)
         micro = entity_scores(gold_dev, predicted)["micro"]
         return {k: micro[k] for k in ("precision", "recall", "f1")}
 
     settings = TrainSettings(**tp.model_dump(exclude={"batch_size"}))
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
-    trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
+    trainer = Trainer(
+        model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress
+    )
     result = trainer.fit(resume=True)
     if dist.is_main:
         meta = {
