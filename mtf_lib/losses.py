@@ -35,9 +35,7 @@ class TokenCrossEntropy(nn.Module):
 
     def forward(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         mask = mask.bool()
-        return nn.functional.cross_entropy(
-            emissions[mask].float(), tags[mask], label_smoothing=self.label_smoothing
-        )
+        return nn.functional.cross_entropy(emissions[mask].float(), tags[mask], label_smoothing=self.label_smoothing)
 
     @torch.no_grad()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:

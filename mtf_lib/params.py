@@ -15,8 +15,6 @@ def load_params(path: str | Path = "params.yaml") -> Any:
     task = data.get("task")
     task_type = task.get("type") if isinstance(task, dict) else None
     if task_type not in TASK_TYPES:
-        raise ParamsError(
-            str(path), [f"task.type: must be one of {', '.join(TASK_TYPES)} (got {task_type!r})"]
-        )
+        raise ParamsError(str(path), [f"task.type: must be one of {', '.join(TASK_TYPES)} (got {task_type!r})"])
     schema = task_module(task_type, "params").SCHEMA
     return validate(schema, data, str(path))

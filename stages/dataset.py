@@ -8,9 +8,7 @@ from mtf_lib.stage import run_stage
 def dataset(params, args) -> None:  # noqa: ANN001
     from mtf_lib.tasks import task_module
 
-    sizes = task_module(params.task.type, "dataset").build_dataset(
-        params.dataset, Path(args.input), Path(args.out)
-    )
+    sizes = task_module(params.task.type, "dataset").build_dataset(params.dataset, Path(args.input), Path(args.out))
     print(f"vocabulary sizes: {sizes}")
 
 

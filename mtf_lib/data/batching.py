@@ -62,17 +62,13 @@ class BucketBatchSampler:
         indices = self._indices()
         if not self.shuffle:
             indices = indices[np.argsort(self.lengths[indices], kind="stable")]
-            return [
-                indices[i : i + self.batch_size].tolist() for i in range(0, len(indices), self.batch_size)
-            ]
+            return [indices[i : i + self.batch_size].tolist() for i in range(0, len(indices), self.batch_size)]
         window = self.batch_size * self.bucket_batches
         batches: list[list[int]] = []
         for start in range(0, len(indices), window):
             chunk = indices[start : start + window]
             chunk = chunk[np.argsort(self.lengths[chunk], kind="stable")]
-            batches.extend(
-                chunk[i : i + self.batch_size].tolist() for i in range(0, len(chunk), self.batch_size)
-            )
+            batches.extend(chunk[i : i + self.batch_size].tolist() for i in range(0, len(chunk), self.batch_size))
         rng = np.random.default_rng([self.seed, self.epoch, 1])
         return [batches[i] for i in rng.permutation(len(batches))]
 

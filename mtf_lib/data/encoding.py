@@ -27,8 +27,7 @@ class RaggedArrays:
         offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         flat = {
-            n: np.fromiter((i for s in fields[n] for i in s), dtype=np.int32, count=int(offsets[-1]))
-            for n in names
+            n: np.fromiter((i for s in fields[n] for i in s), dtype=np.int32, count=int(offsets[-1])) for n in names
         }
         return cls(flat, offsets)
 

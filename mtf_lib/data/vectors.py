@@ -23,9 +23,7 @@ def word2vec_text(path: str | Path, vocab: Vocab, dim: int, seed: int = 0) -> tu
     """
     path = Path(path)
     if not path.is_file():
-        raise VectorsError(
-            f"vectors file {path} not found; put word2vec text files under resources/word_vectors/"
-        )
+        raise VectorsError(f"vectors file {path} not found; put word2vec text files under resources/word_vectors/")
     rng = np.random.default_rng(seed)
     matrix = rng.normal(0, 0.1, (len(vocab), dim)).astype(np.float32)
     matrix[0] = 0

@@ -44,9 +44,7 @@ class Vocab:
         return [self.id(t) for t in tokens]
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(
-            json.dumps({"unknown": self.unknown, "tokens": self.tokens}, ensure_ascii=False)
-        )
+        Path(path).write_text(json.dumps({"unknown": self.unknown, "tokens": self.tokens}, ensure_ascii=False))
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:

@@ -21,9 +21,7 @@ class CRF(nn.Module):
         for p in (self.start, self.end, self.transitions):
             nn.init.uniform_(p, -0.1, 0.1)
 
-    def neg_log_likelihood(
-        self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor
-    ) -> torch.Tensor:
+    def neg_log_likelihood(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Per-sequence negative log-likelihood, shape ``[batch]``."""
         emissions = emissions.float()
         mask = mask.bool()
@@ -41,9 +39,7 @@ class CRF(nn.Module):
     def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         alpha = self.start + emissions[:, 0]  # [B, T]
         for i in range(1, emissions.size(1)):
-            step = torch.logsumexp(
-                alpha.unsqueeze(2) + self.transitions + emissions[:, i].unsqueeze(1), dim=1
-            )
+            step = torch.logsumexp(alpha.unsqueeze(2) + self.transitions + emissions[:, i].unsqueeze(1), dim=1)
             alpha = torch.where(mask[:, i : i + 1], step, alpha)
         return torch.logsumexp(alpha + self.end, dim=1)
 

@@ -149,9 +149,7 @@ class Trainer:
             boundary = (i + 1) % self.settings.grad_accum == 0 or i + 1 == n_batches
             sync = contextlib.nullcontext() if boundary or not self.dist.enabled else self.wrapped.no_sync()
             with sync:
-                with torch.autocast(
-                    self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None
-                ):
+                with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                     loss = self.wrapped(batch)["loss"]
                 self.scaler.scale(loss / self.settings.grad_accum).backward()
             total += loss.item()
@@ -177,9 +175,7 @@ class Trainer:
         with torch.no_grad():
             metrics = self.evaluate(self.model)
         if self.settings.monitor not in metrics:
-            raise KeyError(
-                f"train.monitor {self.settings.monitor!r} is not a dev metric; have {sorted(metrics)}"
-            )
+            raise KeyError(f"train.monitor {self.settings.monitor!r} is not a dev metric; have {sorted(metrics)}")
         return {k: float(v) for k, v in metrics.items()}
 
     def _progress(self, loader: Iterable[Batch], total: int) -> Any:

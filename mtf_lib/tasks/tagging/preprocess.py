@@ -25,9 +25,7 @@ def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
     for split in SPLITS:
         source = Path(getattr(params, split))
         if not source.is_file():
-            raise InputError(
-                f"{source} not found: run the fetch stage, or set preprocess.{split} to your own file"
-            )
+            raise InputError(f"{source} not found: run the fetch stage, or set preprocess.{split} to your own file")
         if params.format == "jsonl":
             sentences = list(read_jsonl(source, scheme=params.scheme))
         else:

@@ -89,9 +89,7 @@ def _train(
 
     settings = TrainSettings(**tp.model_dump(exclude={"batch_size"}))
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
-    trainer = Trainer(
-        model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress
-    )
+    trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
     result = trainer.fit(resume=True)
     if dist.is_main:
         meta = {
