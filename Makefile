@@ -1,6 +1,6 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export MTF_DATA_MIRROR ?=
+export PATH := $(abspath $(VENV))/bin:$(PATH)
 
 .PHONY: install demo test lint bench clean
 

@@ -16,7 +16,14 @@ from mtf_lib.text.softword import SOFTWORD_TAGS
 VOCAB_NAMES = ("chars", "bigrams", "softwords", "labels")
 
 
-def build_vocabs(train: list[dict], char_min_freq: int, bigram_min_freq: int) -> dict[str, Vocab]:
+def build_vocabs(
+    train: list[dict], char_min_freq: int, bigram_min_freq: int, other: list[dict] = ()
+) -> dict[str, Vocab]:
+    """Input vocabularies from ``train`` only; the label set also covers ``other`` splits.
+
+    The label set is the inventory of the task, not learned content: a type that is rare
+    enough to be missing from train still has to be scored (as missed) in dev and test.
+    """
     chars: Counter[str] = Counter()
     bigrams: Counter[str] = Counter()
     labels: set[str] = set()
@@ -26,9 +33,9 @@ def build_vocabs(train: list[dict], char_min_freq: int, bigram_min_freq: int) ->
         left, right = char_bigrams(text)
         bigrams.update(left)
         bigrams.update(right)
+    for record in [*train, *other]:
         labels.update(record["tags"])
-    # Every prefix of the scheme for every entity type seen in train: a type's single-char or
-    # multi-char form may occur only in dev or test.
+    # Every prefix for every type: a type's single-char form may occur only outside train.
     tagged = [split_tag(t) for t in labels if t != "O"]
     prefixes = {p for p, _ in tagged}
     types = {k for _, k in tagged}
@@ -55,11 +62,6 @@ def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
     labels = vocabs["labels"]
     for record in records:
         ids = encode(list(record["text"]), record["softwords"], vocabs)
-        unknown = [t for t in record["tags"] if t not in labels]
-        if unknown:
-            raise ValueError(
-                f"tag {unknown[0]!r} (in {record['text'][:30]!r}) has an entity type that never occurs in train"
-            )
         ids["tags"] = labels.ids(record["tags"])
         for name, seq in ids.items():
             fields.setdefault(name, []).append(seq)
@@ -68,7 +70,9 @@ def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
 
 def build_dataset(params: Any, in_dir: Path, out_dir: Path) -> dict[str, int]:
     records = {split: read_preprocessed(in_dir / f"{split}.jsonl") for split in SPLITS}
-    vocabs = build_vocabs(records["train"], params.char_min_freq, params.bigram_min_freq)
+    vocabs = build_vocabs(
+        records["train"], params.char_min_freq, params.bigram_min_freq, records["dev"] + records["test"]
+    )
     save_vocabs(vocabs, out_dir / "vocab")
     for split in SPLITS:
         encode_split(records[split], vocabs).save(out_dir / f"{split}.npz")

@@ -1,0 +1,88 @@
+"""Shared fixtures: the data mirror, small encoded data sets, and temporary task copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATASETS = REPO.parent / "shared" / "datasets"
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_mirror() -> Path:
+    """Every test reads data sets from the local mirror; nothing is downloaded."""
+    mirror = Path(os.environ.get("MTF_DATA_MIRROR") or SHARED_DATASETS)
+    if not (mirror / "resume_ner").is_dir():
+        pytest.exit(f"data mirror {mirror} has no resume_ner/: set MTF_DATA_MIRROR to the shared datasets folder")
+    os.environ["MTF_DATA_MIRROR"] = str(mirror)
+    return mirror
+
+
+def run_env() -> dict[str, str]:
+    """Environment for subprocesses: this venv first on PATH (dvc.yaml calls `python`)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("OMP_NUM_THREADS", "1")
+    return env
+
+
+def tracked_files() -> list[str]:
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in out.stdout.splitlines() if line]
+
+
+def set_params(params_file: Path, overrides: dict[str, object]) -> None:
+    """Apply ``{"train.epochs": 2, ...}`` to a params.yaml."""
+    params = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    for dotted, value in overrides.items():
+        node = params
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def make_task_copy(dest: Path, overrides: dict[str, object]) -> Path:
+    """A fresh git+DVC copy of this repository's files (no outputs), with param overrides."""
+    for name in tracked_files():
+        source = REPO / name
+        if source.is_file() and not name.startswith(("tests/", "bench/")):
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    set_params(dest / "params.yaml", overrides)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@localhost"]
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
+    subprocess.run([*git, "commit", "-qm", "copy"], cwd=dest, check=True)
+    return dest
+
+
+# A small but real slice of the flagship: seconds per run on 2 CPU cores.
+SMALL_RUN = {
+    "preprocess.limit": 200,
+    "preprocess.workers": 2,
+    "model.char_dim": 32,
+    "model.bigram_dim": 16,
+    "model.softword_dim": 8,
+    "model.hidden": 32,
+    "train.epochs": 4,
+    "train.batch_size": 8,
+    "train.lr": 0.01,
+    "train.patience": 0,
+}

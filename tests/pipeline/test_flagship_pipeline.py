@@ -1,0 +1,165 @@
+"""End to end: the flagship DVC pipeline on a small slice of Resume NER, in a temporary copy.
+
+Also kill-and-resume (SIGKILL mid-training, ``dvc repro`` again, same metrics) and a
+2-process DDP run on the gloo backend.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL_RUN, make_task_copy, run_env, set_params
+
+
+def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, cwd=cwd, env=run_env(), capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"{cmd} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    task = make_task_copy(tmp_path_factory.mktemp("flagship"), SMALL_RUN)
+    run(["dvc", "repro"], task)
+    return task
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
+    scores = read_json(flagship / "metrics" / "eval.json")
+    assert scores["sentences"] == SMALL_RUN["preprocess.limit"]
+    assert 0.0 < scores["test"]["f1"] <= 1.0  # three epochs on 120 sentences already find entities
+    assert set(scores["test_per_type"]) <= {"NAME", "CONT", "RACE", "TITLE", "EDU", "ORG", "PRO", "LOC"}
+    assert (flagship / "models" / "model" / "model.safetensors").is_file()
+    for png in ("per_type_f1.png", "training_curves.png"):
+        assert (flagship / "metrics" / "plots" / png).read_bytes().startswith(b"\x89PNG")
+    shown = run(["dvc", "metrics", "show", "--json"], flagship).stdout
+    assert '"f1"' in shown and "eval.json" in shown
+    train_log = read_json(flagship / "metrics" / "train" / "metrics.json")
+    assert train_log["step"] == SMALL_RUN["train.epochs"]
+
+
+def test_unchanged_pipeline_is_skipped(flagship: Path) -> None:
+    out = run(["dvc", "repro"], flagship).stdout
+    assert "up to date" in out or "didn't change" in out
+    assert "Running stage" not in out
+
+
+def test_train_param_change_invalidates_only_training(flagship: Path) -> None:
+    params = flagship / "params.yaml"
+    original = params.read_text(encoding="utf-8")
+    try:
+        set_params(params, {"train.lr": 0.02})
+        status = json.loads(run(["dvc", "status", "--json"], flagship).stdout)
+        assert set(status) == {"train"}
+    finally:
+        params.write_text(original, encoding="utf-8")
+
+
+def test_predictor_loads_the_bundle(flagship: Path) -> None:
+    from mtf_lib.inference import Predictor
+
+    predictor = Predictor.load(flagship / "models" / "model")
+    text = "张伟，男，1970年出生，汉族，本科学历，现任北京华为技术有限公司总经理。"
+    [entities] = predictor.predict([text])
+    for entity in entities:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+        assert entity["type"] in {"NAME", "CONT", "RACE", "TITLE", "EDU", "ORG", "PRO", "LOC"}
+    # A text longer than the window goes through overlapping windows and keeps its offsets.
+    predictor.window, predictor.overlap = 16, 4
+    long_text = text * 3
+    [long_entities] = predictor.predict([long_text])
+    for entity in long_entities:
+        assert long_text[entity["start"] : entity["end"]] == entity["text"]
+    assert predictor.predict([""]) == [[]]
+
+
+def test_sigkill_mid_training_then_repro_resumes_to_same_metrics(flagship: Path, tmp_path: Path) -> None:
+    task = make_task_copy(tmp_path / "killed", SMALL_RUN)
+    run(["dvc", "repro", "dataset"], task)
+    checkpoint = task / "models" / "checkpoints" / "last.ckpt"
+    proc = subprocess.Popen(
+        ["dvc", "repro"],
+        cwd=task,
+        env=run_env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 300
+    while not checkpoint.exists():
+        assert proc.poll() is None, "training ended before its first checkpoint"
+        assert time.monotonic() < deadline, "no checkpoint written in time"
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not (task / "metrics" / "eval.json").exists(), "the run finished before it was killed"
+
+    resumed = run(["dvc", "repro"], task)
+    assert "resumed from" in resumed.stderr + resumed.stdout
+    for name in ("eval.json", "train/metrics.json"):
+        assert read_json(task / "metrics" / name) == read_json(flagship / "metrics" / name)
+
+
+def test_checkpoint_with_other_params_is_not_resumed(flagship: Path, tmp_path: Path) -> None:
+    ckpt = tmp_path / "ckpt"
+    args = [
+        "stages/train.py",
+        "--no-progress",
+        "--checkpoints",
+        str(ckpt),
+        "--bundle",
+        str(tmp_path / "m"),
+        "--live",
+        str(tmp_path / "live"),
+    ]
+    run([sys.executable, *args], flagship)
+    params = flagship / "params.yaml"
+    original = params.read_text(encoding="utf-8")
+    try:
+        set_params(params, {"train.lr": 0.02})
+        again = run([sys.executable, *args], flagship)
+    finally:
+        params.write_text(original, encoding="utf-8")
+    assert "different params" in again.stderr and "starting fresh" in again.stderr
+    assert "resumed from" not in again.stderr
+
+
+def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
+    result = run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc-per-node",
+            "2",
+            "stages/train.py",
+            "--no-progress",
+            "--checkpoints",
+            str(tmp_path / "ckpt"),
+            "--bundle",
+            str(tmp_path / "model"),
+            "--live",
+            str(tmp_path / "live"),
+        ],
+        flagship,
+    )
+    log = result.stdout + result.stderr
+    # Logging and checkpoints come from rank 0 only: each epoch is reported once.
+    for epoch in range(1, SMALL_RUN["train.epochs"] + 1):
+        assert log.count(f"epoch {epoch}: train_loss") == 1
+    assert (tmp_path / "ckpt" / "last.ckpt").is_file()
+    assert (tmp_path / "model" / "bundle.json").is_file()
+    assert read_json(tmp_path / "live" / "metrics.json")["step"] == SMALL_RUN["train.epochs"]

@@ -1,0 +1,119 @@
+"""The Trainer on a toy regression model: accumulation, clipping, early stopping, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+
+from mtf_lib.training.callbacks import Callback, EarlyStopping
+from mtf_lib.training.trainer import Trainer, TrainSettings
+
+
+class Toy(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.linear = nn.Linear(4, 1)
+        self.drop = nn.Dropout(0.2)
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        pred = self.linear(self.drop(batch["x"])).squeeze(-1)
+        return {"loss": nn.functional.mse_loss(pred, batch["y"])}
+
+
+def toy_batches(n: int = 10) -> list[dict[str, torch.Tensor]]:
+    gen = torch.Generator().manual_seed(0)
+    weight = torch.tensor([1.0, -2.0, 0.5, 3.0])
+    out = []
+    for _ in range(n):
+        x = torch.randn(8, 4, generator=gen)
+        out.append({"x": x, "y": x @ weight})
+    return out
+
+
+def neg_loss(batches: list[dict[str, torch.Tensor]]):  # noqa: ANN201
+    def evaluate(model: nn.Module) -> dict[str, float]:
+        return {"f1": -sum(model(b)["loss"].item() for b in batches) / len(batches)}
+
+    return evaluate
+
+
+def make_trainer(tmp: Path, callbacks: list | None = None, **overrides: object) -> Trainer:
+    torch.manual_seed(0)
+    settings = TrainSettings(**{"epochs": 4, "lr": 0.05, "device": "cpu", **overrides})
+    batches = toy_batches()
+    return Trainer(Toy(), batches, neg_loss(batches), settings, tmp, "hash", callbacks or [], progress=False)
+
+
+def test_fit_learns_and_keeps_best_weights(tmp_path: Path) -> None:
+    trainer = make_trainer(tmp_path)
+    result = trainer.fit()
+    scores = [m["f1"] for m in result.history]
+    assert scores[-1] > scores[0]
+    assert result.best_metrics["f1"] == max(scores)
+    # The model left behind is the best epoch's, not simply the last one.
+    assert neg_loss(toy_batches())(trainer.model.eval())["f1"] == pytest.approx(max(scores), rel=1e-5)
+
+
+def test_gradient_accumulation_counts_optimizer_steps(tmp_path: Path) -> None:
+    trainer = make_trainer(tmp_path, grad_accum=3, epochs=2)
+    trainer.fit()
+    assert trainer.global_step == 2 * 4  # ceil(10 batches / 3) per epoch
+
+
+def test_clipping_bounds_the_update(tmp_path: Path) -> None:
+    trainer = make_trainer(tmp_path, clip_norm=1e-3, epochs=1, lr=1.0, optimizer="sgd.v1", scheduler="constant.v1")
+    before = trainer.model.linear.weight.detach().clone()
+    batches = toy_batches(1)
+    trainer.train_loader = batches
+    trainer._train_epoch()
+    # SGD with momentum, one step: |Δw| ≤ lr * clip_norm.
+    assert (trainer.model.linear.weight - before).norm() <= 1e-3 + 1e-9
+
+
+def test_early_stopping_stops_after_patience(tmp_path: Path) -> None:
+    stopper = EarlyStopping(patience=1)
+    trainer = make_trainer(tmp_path, callbacks=[stopper], epochs=50, lr=5.0, optimizer="sgd.v1")
+    result = trainer.fit()
+    assert len(result.history) < 50
+    assert result.history[-1]["epoch"] == result.best_epoch + 1
+
+
+def test_resume_after_crash_matches_uninterrupted(tmp_path: Path) -> None:
+    full = make_trainer(tmp_path / "full").fit()
+
+    class Crash(Exception):
+        pass
+
+    class CrashAt:
+        """Raises at the end of epoch 3, before its checkpoint: the run must redo epoch 3."""
+
+        def on_fit_start(self, trainer: Trainer) -> None: ...
+        def on_fit_end(self, trainer: Trainer) -> None: ...
+        def state_dict(self) -> dict:
+            return {}
+
+        def load_state_dict(self, state: dict) -> None: ...
+        def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict) -> None:
+            if epoch == 3:
+                raise Crash
+
+    with pytest.raises(Crash):
+        make_trainer(tmp_path / "crash", callbacks=[CrashAt()]).fit()
+    resumed = make_trainer(tmp_path / "crash", callbacks=[Callback()])
+    result = resumed.fit()
+    assert result.resumed_from_epoch == 2
+    assert result.history == full.history
+
+
+def test_monitor_must_be_a_dev_metric(tmp_path: Path) -> None:
+    with pytest.raises(KeyError, match="train.monitor"):
+        make_trainer(tmp_path, monitor="accuracy").fit()
+
+
+def test_amp_is_ignored_on_cpu(tmp_path: Path) -> None:
+    trainer = make_trainer(tmp_path, amp="bf16", epochs=1)
+    assert trainer.amp_dtype is None
+    trainer.fit()
