@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from mtf_lib.inference.bundle import read_bundle_meta
 from mtf_lib.tasks import task_module
 
 
-class Predictor:
+class Predictor(ABC):
     """Base of the task types' predictors; ``load`` picks the right one from the bundle."""
 
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
@@ -22,5 +23,6 @@ class Predictor:
         cls = task_module(meta["task_type"], "predictor").PREDICTOR
         return cls(Path(path), meta)
 
+    @abstractmethod
     def predict(self, texts: list[str]) -> list[Any]:
-        raise NotImplementedError
+        """One result per text, in the task type's own shape."""

@@ -19,7 +19,8 @@ class BiLSTMTagger(nn.Module):
     """Embeddings → BiLSTM → linear emissions → head (CRF or token softmax).
 
     Batch fields: ``chars`` [B, L]; optional ``bigrams`` [B, L, 2] (left and right char
-    bigram ids) and ``softwords`` [B, L]; ``mask`` [B, L]; ``tags`` [B, L] when training.
+    bigram ids), ``softwords`` and ``lexicon`` [B, L]; ``mask`` [B, L]; ``tags`` [B, L] when
+    training.
     """
 
     def __init__(
@@ -35,12 +36,15 @@ class BiLSTMTagger(nn.Module):
         bigram_dim: int = 0,
         n_softwords: int = 0,
         softword_dim: int = 0,
+        n_lexicon: int = 0,
+        lexicon_dim: int = 0,
     ) -> None:
         super().__init__()
         self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
         self.bigram_embed = nn.Embedding(n_bigrams, bigram_dim, padding_idx=0) if bigram_dim else None
         self.softword_embed = nn.Embedding(n_softwords, softword_dim, padding_idx=0) if softword_dim else None
-        width = char_dim + 2 * bigram_dim + softword_dim
+        self.lexicon_embed = nn.Embedding(n_lexicon, lexicon_dim, padding_idx=0) if lexicon_dim else None
+        width = char_dim + 2 * bigram_dim + softword_dim + lexicon_dim
         self.dropout = nn.Dropout(dropout)
         self.lstm = nn.LSTM(
             width,
@@ -59,6 +63,8 @@ class BiLSTMTagger(nn.Module):
             parts.append(self.bigram_embed(batch["bigrams"]).flatten(2))
         if self.softword_embed is not None:
             parts.append(self.softword_embed(batch["softwords"]))
+        if self.lexicon_embed is not None:
+            parts.append(self.lexicon_embed(batch["lexicon"]))
         return self.dropout(torch.cat(parts, dim=-1))
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
@@ -87,6 +93,7 @@ def bilstm_crf(
     char_dim: PositiveInt = 100,
     bigram_dim: Annotated[int, Field(ge=0)] = 50,
     softword_dim: Annotated[int, Field(ge=0)] = 20,
+    lexicon_dim: Annotated[int, Field(ge=0)] = 0,
     hidden: PositiveInt = 256,
     layers: PositiveInt = 1,
     dropout: Dropout = 0.5,
@@ -94,7 +101,7 @@ def bilstm_crf(
     char_vectors: str | None = None,
     freeze_char_vectors: bool = False,
 ) -> BiLSTMTagger:
-    """BiLSTM-CRF for character tagging. ``bigram_dim``/``softword_dim`` 0 switch a feature off.
+    """BiLSTM-CRF for character tagging; a feature's ``*_dim: 0`` switches it off.
 
     ``char_vectors``: a word2vec text file (e.g. under resources/word_vectors/) of
     ``char_dim``-dimensional vectors initialising the char embeddings.
@@ -111,6 +118,8 @@ def bilstm_crf(
         bigram_dim=bigram_dim,
         n_softwords=len(vocabs["softwords"]) if softword_dim else 0,
         softword_dim=softword_dim,
+        n_lexicon=len(vocabs["lexicon"]) if lexicon_dim else 0,
+        lexicon_dim=lexicon_dim,
     )
     if char_vectors:
         matrix, _ = registry.vectors.get("word2vec_text.v1")(char_vectors, vocabs["chars"], char_dim)

@@ -183,7 +183,8 @@ class Trainer:
             return loader
         from tqdm import tqdm
 
-        return tqdm(loader, total=total, desc=f"epoch {self.epoch}", leave=False, mininterval=1.0)
+        # disable=None: bars on a terminal only, so CI logs and files stay clean.
+        return tqdm(loader, total=total, desc=f"epoch {self.epoch}", leave=False, mininterval=1.0, disable=None)
 
     # --- checkpoints --------------------------------------------------------------------------
 

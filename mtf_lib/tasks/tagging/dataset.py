@@ -11,9 +11,9 @@ from mtf_lib.data.vocab import Vocab
 from mtf_lib.tasks.tagging.features import char_bigrams, encode
 from mtf_lib.tasks.tagging.preprocess import SPLITS, read_preprocessed
 from mtf_lib.text.schemes import split_tag
-from mtf_lib.text.softword import SOFTWORD_TAGS
+from mtf_lib.text.softword import LEXICON_SYMBOLS, SOFTWORD_TAGS
 
-VOCAB_NAMES = ("chars", "bigrams", "softwords", "labels")
+VOCAB_NAMES = ("chars", "bigrams", "softwords", "lexicon", "labels")
 
 
 def build_vocabs(
@@ -43,6 +43,7 @@ def build_vocabs(
         "chars": Vocab.build(chars, char_min_freq),
         "bigrams": Vocab.build(bigrams, bigram_min_freq),
         "softwords": Vocab(SOFTWORD_TAGS),
+        "lexicon": Vocab(LEXICON_SYMBOLS),
         "labels": Vocab(["O", *(f"{p}-{k}" for k in sorted(types) for p in sorted(prefixes))], unknown=False),
     }
 
@@ -61,7 +62,7 @@ def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
     fields: dict[str, list[list[int]]] = {}
     labels = vocabs["labels"]
     for record in records:
-        ids = encode(list(record["text"]), record["softwords"], vocabs)
+        ids = encode(record["text"], record["softwords"], record["lexicon"], vocabs)
         ids["tags"] = labels.ids(record["tags"])
         for name, seq in ids.items():
             fields.setdefault(name, []).append(seq)

@@ -19,14 +19,17 @@ def char_bigrams(chars: Sequence[str]) -> tuple[list[str], list[str]]:
     return left, right
 
 
-def encode(chars: Sequence[str], softwords: str, vocabs: dict[str, Vocab]) -> dict[str, list[int]]:
-    """Per-char ids of one sentence: chars, left and right bigrams, soft-word positions."""
+def encode(text: str, softwords: str, lexicon: str, vocabs: dict[str, Vocab]) -> dict[str, list[int]]:
+    """Per-char ids of one sentence: chars, left and right bigrams, soft-word positions and
+    lexicon masks (an empty feature string is all padding: the feature is switched off)."""
+    chars = list(text)
     left, right = char_bigrams(chars)
     return {
         "chars": vocabs["chars"].ids(chars),
         "bigrams_left": vocabs["bigrams"].ids(left),
         "bigrams_right": vocabs["bigrams"].ids(right),
         "softwords": vocabs["softwords"].ids(softwords) if softwords else [0] * len(chars),
+        "lexicon": vocabs["lexicon"].ids(lexicon) if lexicon else [0] * len(chars),
     }
 
 

@@ -30,6 +30,7 @@ class PreprocessParams(Section):
     test: str
     normalize: bool = True
     softword: bool = True
+    lexicon: bool = True
     workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
     limit: Annotated[int, Field(ge=0, description="first N sentences per split (smoke runs); 0: all")] = 0
 

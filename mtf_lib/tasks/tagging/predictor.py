@@ -17,7 +17,7 @@ from mtf_lib.tasks.tagging.features import encode
 from mtf_lib.tasks.tagging.model_io import load_tagging_bundle
 from mtf_lib.text.normalize import normalize_text
 from mtf_lib.text.schemes import spans_from_tags
-from mtf_lib.text.softword import softword_features
+from mtf_lib.text.softword import lexicon_features, softword_features
 
 
 def windows(length: int, size: int, overlap: int) -> list[tuple[int, int]]:
@@ -48,17 +48,19 @@ class TaggingPredictor(Predictor):
         self.window, self.overlap = window, overlap
         self.normalize = meta["preprocess"]["normalize"]
         self.softword = meta["preprocess"]["softword"]
+        self.lexicon = meta["preprocess"].get("lexicon", False)
 
     def tag(self, texts: list[str], batch_size: int = 64) -> list[list[str]]:
         """Tag strings for each text (same length as the text)."""
         normalized = [normalize_text(t) if self.normalize else t for t in texts]
         softwords = softword_features(normalized, workers=1) if self.softword else [""] * len(texts)
+        lexicon = lexicon_features(normalized, workers=1) if self.lexicon else [""] * len(texts)
         pieces, owners = [], []
-        for n, (text, soft) in enumerate(zip(normalized, softwords, strict=True)):
+        for n, (text, soft, lex) in enumerate(zip(normalized, softwords, lexicon, strict=True)):
             if not text:
                 continue
             for start, end in windows(len(text), self.window, self.overlap):
-                ids = encode(list(text[start:end]), soft[start:end], self.vocabs)
+                ids = encode(text[start:end], soft[start:end], lex[start:end], self.vocabs)
                 pieces.append({k: np.asarray(v) for k, v in ids.items()})
                 owners.append((n, start, end))
         decoded = decode_examples(self.model, pieces, self.vocabs["labels"], batch_size) if pieces else []

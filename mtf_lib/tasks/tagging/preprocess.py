@@ -11,13 +11,13 @@ from mtf_lib.io import atomic_write
 from mtf_lib.text.normalize import normalize_text
 from mtf_lib.text.readers import read_char_tagged, read_jsonl
 from mtf_lib.text.schemes import convert
-from mtf_lib.text.softword import softword_features
+from mtf_lib.text.softword import lexicon_features, softword_features
 
 SPLITS = ("train", "dev", "test")
 
 
 def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
-    """Write ``out_dir/<split>.jsonl`` (text, tags, softwords); return sentences per split.
+    """Write ``out_dir/<split>.jsonl`` (text, tags, softwords, lexicon); return sentences per split.
 
     ``params.train``/``dev``/``test`` name the raw files, relative to the task folder.
     """
@@ -36,9 +36,15 @@ def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
         if params.normalize:
             texts = [normalize_text(t) for t in texts]
         softwords = softword_features(texts, params.workers) if params.softword else [""] * len(texts)
+        lexicon = lexicon_features(texts, params.workers) if params.lexicon else [""] * len(texts)
         with atomic_write(out_dir / f"{split}.jsonl", "w") as out:
-            for text, sentence, soft in zip(texts, sentences, softwords, strict=True):
-                record = {"text": text, "tags": convert(sentence.tags, params.scheme), "softwords": soft}
+            for text, sentence, soft, lex in zip(texts, sentences, softwords, lexicon, strict=True):
+                record = {
+                    "text": text,
+                    "tags": convert(sentence.tags, params.scheme),
+                    "softwords": soft,
+                    "lexicon": lex,
+                }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         counts[split] = len(sentences)
     return counts
