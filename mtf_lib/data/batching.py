@@ -77,6 +77,6 @@ class BucketBatchSampler:
 
     def __len__(self) -> int:
         share = -(-len(self.lengths) // self.num_replicas)
-        window = self.batch_size * self.bucket_batches if self.shuffle else share
+        window = self.batch_size * self.bucket_batches if self.shuffle else max(share, 1)
         full, rest = divmod(share, window)
         return full * -(-window // self.batch_size) + -(-rest // self.batch_size)

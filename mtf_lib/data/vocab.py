@@ -16,7 +16,7 @@ class Vocab:
 
     def __init__(self, tokens: Iterable[str], unknown: bool = True) -> None:
         specials = [PAD, UNK] if unknown else []
-        self.tokens: list[str] = specials + [t for t in tokens if t not in specials]
+        self.tokens: list[str] = list(dict.fromkeys([*specials, *tokens]))
         self.index = {t: i for i, t in enumerate(self.tokens)}
         self.unknown = unknown
 
@@ -44,7 +44,9 @@ class Vocab:
         return [self.id(t) for t in tokens]
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps({"unknown": self.unknown, "tokens": self.tokens}, ensure_ascii=False))
+        Path(path).write_text(
+            json.dumps({"unknown": self.unknown, "tokens": self.tokens}, ensure_ascii=False), encoding="utf-8"
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> Vocab:

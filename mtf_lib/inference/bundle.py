@@ -36,7 +36,8 @@ def write_bundle(directory: str | Path, meta: dict[str, Any], fill: Callable[[Pa
     try:
         fill(tmp)
         (tmp / BUNDLE_FILE).write_text(
-            json.dumps({"format_version": FORMAT_VERSION, **meta}, ensure_ascii=False, indent=2, sort_keys=True)
+            json.dumps({"format_version": FORMAT_VERSION, **meta}, ensure_ascii=False, indent=2, sort_keys=True),
+            encoding="utf-8",
         )
         if directory.exists():
             old = directory.with_name(f".{directory.name}.old")
