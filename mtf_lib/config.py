@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +29,41 @@ class ParamsError(ValueError):
 
 
 class Section(BaseModel):
-    """Base for a params group: unknown keys are errors, values are not coerced silently."""
+    """Base for a params group: unknown keys are errors and values are never coerced
+    (``true`` is not an int, ``"10"`` is not a number)."""
 
-    model_config = ConfigDict(extra="forbid", strict=False, validate_default=True)
+    model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+
+
+class _Yaml12Loader(yaml.SafeLoader):
+    """SafeLoader reading floats as YAML 1.2 does (``3e-4`` is a float, not a string), like
+    the YAML library DVC uses to write ``dvc exp run -S`` values."""
+
+
+_Yaml12Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |\.[0-9_]+(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     if not path.is_file():
-        raise ParamsError(str(path), ["file not found (run from the task folder, or pass its path)"])
+        what = "is a folder, not a file" if path.is_dir() else "file not found"
+        raise ParamsError(str(path), [f"{what} (run from the task folder, or pass the params file's path)"])
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        with path.open(encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=_Yaml12Loader)  # noqa: S506 - a SafeLoader subclass
+    except UnicodeDecodeError as exc:
+        raise ParamsError(str(path), [f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8"]) from None
     except yaml.YAMLError as exc:
         raise ParamsError(str(path), [f"not valid YAML: {exc}"]) from None
     if not isinstance(data, dict):
@@ -63,28 +88,38 @@ def validate(schema: type[BaseModel], data: dict[str, Any], source: str) -> Any:
 def _describe(exc: ValidationError, schema: type[BaseModel], prefix: str = "") -> list[str]:
     out = []
     for err in exc.errors():
-        loc = [str(p) for p in err["loc"]]
-        path = prefix + ".".join(loc)
+        loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
+        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
         if err["type"] == "extra_forbidden":
             known = _fields_at(schema, loc[:-1])
             hint = difflib.get_close_matches(loc[-1], known, n=1)
             mean = f"; did you mean {hint[0]!r}?" if hint else ""
-            out.append(f"{path}: unknown key{mean} (valid keys: {', '.join(known)})")
+            valid = f"valid keys: {', '.join(known)}" if known else "this section takes no settings"
+            out.append(f"{path}: unknown key{mean} ({valid})")
         elif err["type"] == "missing":
-            out.append(f"{path}: required key is missing")
+            kind = getattr(_model_at(schema, loc[:-1]), "component_kind", None)
+            choices = f" (registered: {', '.join(registry.ALL[kind].names())})" if kind and loc[-1] == "name" else ""
+            out.append(f"{path}: required key is missing{choices}")
+        elif err["type"] == "value_error":
+            out.append(f"{path}: {err['ctx']['error']}")  # our own message, already complete
         else:
             out.append(f"{path}: {err['msg']} (got {err.get('input')!r})")
     return out
 
 
-def _fields_at(schema: type[BaseModel], loc: list[str]) -> list[str]:
+def _model_at(schema: type[BaseModel], loc: list[str]) -> Any:
+    """The section class found by following ``loc`` from ``schema`` (None if it leads elsewhere)."""
     model: Any = schema
     for part in loc:
         field = getattr(model, "model_fields", {}).get(part)
         if field is None:
-            return []
+            return None
         model = field.annotation
-    return list(getattr(model, "model_fields", {}))
+    return model
+
+
+def _fields_at(schema: type[BaseModel], loc: list[str]) -> list[str]:
+    return list(getattr(_model_at(schema, loc), "model_fields", {}))
 
 
 # --- components -----------------------------------------------------------------------------
@@ -112,10 +147,8 @@ def check_component_args(kind: str, section: dict[str, Any], path: str) -> list[
     """Validate ``section`` (``name`` + settings) against the factory's keyword-only parameters."""
     reg = registry.ALL[kind]
     name = section.get("name")
-    if not isinstance(name, str):
-        return [f"{path}.name: required {kind} name is missing (registered: {', '.join(reg.names())})"]
-    if name not in reg:
-        return [f"{path}.name: {reg.unknown_message(name)}"]
+    if not isinstance(name, str) or name not in reg:
+        return []  # the section's own ``name`` field reports it
     settings = {k: v for k, v in section.items() if k != "name"}
     try:
         settings_model(reg.get(name)).model_validate(settings)
@@ -127,15 +160,18 @@ def check_component_args(kind: str, section: dict[str, Any], path: str) -> list[
 def settings_model(factory: Any) -> type[BaseModel]:
     """A strict pydantic model of a factory's keyword-only parameters (its settings)."""
     fields: dict[str, Any] = {}
-    for param in inspect.signature(factory, eval_str=True).parameters.values():
+    for param in inspect.signature(factory).parameters.values():
         if param.kind is not inspect.Parameter.KEYWORD_ONLY:
             continue
         annotation = param.annotation if param.annotation is not inspect.Parameter.empty else Any
+        if isinstance(annotation, str):
+            # Resolve settings' annotations only: others may name types imported for checkers alone.
+            annotation = eval(annotation, factory.__globals__)  # noqa: S307 - the factory's own source
         default = param.default if param.default is not inspect.Parameter.empty else ...
         fields[param.name] = (annotation, default)
     return create_model(
         f"{factory.__name__}_settings",
-        __config__=ConfigDict(extra="forbid"),
+        __config__=ConfigDict(extra="forbid", strict=True),
         **fields,
     )
 

@@ -1,30 +1,38 @@
-"""Registered optimizers and learning-rate schedules."""
+"""Registered optimizers and learning-rate schedules (torch imported when one is built)."""
 
 from __future__ import annotations
 
 import math
-
-import torch
-from torch.optim.lr_scheduler import LambdaLR
+from typing import TYPE_CHECKING
 
 from mtf_lib import registry
+
+if TYPE_CHECKING:
+    import torch
+    from torch.optim.lr_scheduler import LambdaLR
 
 
 @registry.optimizers("adam.v1")
 def adam(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
     """Adam (L2 weight decay added to the gradient)."""
+    import torch
+
     return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
 
 
 @registry.optimizers("adamw.v1")
 def adamw(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
     """AdamW (decoupled weight decay)."""
+    import torch
+
     return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
 
 
 @registry.optimizers("sgd.v1")
 def sgd(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
     """SGD with momentum 0.9."""
+    import torch
+
     return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
 
 
@@ -35,6 +43,8 @@ def _warmup(step: int, warmup: int) -> float | None:
 @registry.schedulers("constant.v1")
 def constant(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int) -> LambdaLR:
     """Linear warm-up, then the base learning rate."""
+    from torch.optim.lr_scheduler import LambdaLR
+
     return LambdaLR(optimizer, lambda s: _warmup(s, warmup_steps) or 1.0)
 
 
@@ -47,6 +57,8 @@ def linear(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int
         if warm is not None:
             return warm
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup_steps))
+
+    from torch.optim.lr_scheduler import LambdaLR
 
     return LambdaLR(optimizer, factor)
 
@@ -61,5 +73,7 @@ def cosine(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int
             return warm
         progress = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
         return 0.5 * (1.0 + math.cos(math.pi * progress))
+
+    from torch.optim.lr_scheduler import LambdaLR
 
     return LambdaLR(optimizer, factor)

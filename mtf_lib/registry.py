@@ -5,7 +5,9 @@ A user registers a component from their own stage code without editing mtf_lib::
     from mtf_lib import registry
 
     @registry.models("my_tagger.v1")
-    def my_tagger(vocabs, labels, hidden: int = 128): ...
+    def my_tagger(vocabs, labels, *, hidden: int = 128): ...
+
+Keyword-only parameters are the component's settings, validated from params.yaml.
 
 Built-in components are registered when their modules are imported; ``load_builtins`` does
 that lazily so that importing the registry itself stays cheap.
@@ -22,7 +24,7 @@ from typing import Annotated, Any
 _BUILTIN_MODULES = (
     "mtf_lib.text.tokenizers",
     "mtf_lib.data.vectors",
-    "mtf_lib.models.bilstm_crf",
+    "mtf_lib.models.registered",
     "mtf_lib.losses",
     "mtf_lib.optim",
     "mtf_lib.metrics.registered",
@@ -68,7 +70,10 @@ class Registry:
 
     def unknown_message(self, name: str) -> str:
         names = self.names()
-        hint = difflib.get_close_matches(name, names, n=1)
+        # Compare without the version: every name ends in ".vN", which makes all look alike.
+        bases = {n.rpartition(".v")[0]: n for n in names}
+        close = difflib.get_close_matches(str(name).rpartition(".v")[0] or str(name), list(bases), n=1)
+        hint = [bases[close[0]]] if close else []
         did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
         return f"unknown {self.kind} {name!r}{did_you_mean}; registered: {', '.join(names)}"
 

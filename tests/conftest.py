@@ -57,11 +57,15 @@ def set_params(params_file: Path, overrides: dict[str, object]) -> None:
     params_file.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
+# Tests and benchmarks are not part of a task; pipeline outputs are what the copy must rebuild.
+SKIPPED_IN_COPIES = ("tests/", "bench/", "data/", "models/", "metrics/")
+
+
 def make_task_copy(dest: Path, overrides: dict[str, object]) -> Path:
     """A fresh git+DVC copy of this repository's files (no outputs), with param overrides."""
     for name in tracked_files():
         source = REPO / name
-        if source.is_file() and not name.startswith(("tests/", "bench/")):
+        if source.is_file() and not name.startswith(SKIPPED_IN_COPIES):
             target = dest / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)

@@ -1,18 +1,9 @@
-"""BiLSTM tagger over char, char-bigram and soft-word embeddings, with a CRF (or softmax) head."""
+"""BiLSTM tagger over char, char-bigram, soft-word and lexicon embeddings, with a CRF or softmax head."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import torch
-from pydantic import Field
 from torch import nn
-
-from mtf_lib import registry
-from mtf_lib.data.vocab import Vocab
-
-PositiveInt = Annotated[int, Field(ge=1)]
-Dropout = Annotated[float, Field(ge=0, lt=1)]
 
 
 class BiLSTMTagger(nn.Module):
@@ -83,46 +74,3 @@ class BiLSTMTagger(nn.Module):
     def decode(self, batch: dict[str, torch.Tensor]) -> list[list[int]]:
         batch = {k: v for k, v in batch.items() if k != "tags"}
         return self.head.decode(self.forward(batch)["emissions"], batch["mask"])
-
-
-@registry.models("bilstm_crf.v1")
-def bilstm_crf(
-    vocabs: dict[str, Vocab],
-    labels: Vocab,
-    *,
-    char_dim: PositiveInt = 100,
-    bigram_dim: Annotated[int, Field(ge=0)] = 50,
-    softword_dim: Annotated[int, Field(ge=0)] = 20,
-    lexicon_dim: Annotated[int, Field(ge=0)] = 0,
-    hidden: PositiveInt = 256,
-    layers: PositiveInt = 1,
-    dropout: Dropout = 0.5,
-    head: registry.losses.name_type = "crf_nll.v1",
-    char_vectors: str | None = None,
-    freeze_char_vectors: bool = False,
-) -> BiLSTMTagger:
-    """BiLSTM-CRF for character tagging; a feature's ``*_dim: 0`` switches it off.
-
-    ``char_vectors``: a word2vec text file (e.g. under resources/word_vectors/) of
-    ``char_dim``-dimensional vectors initialising the char embeddings.
-    """
-    model = BiLSTMTagger(
-        n_chars=len(vocabs["chars"]),
-        n_tags=len(labels),
-        head=registry.losses.get(head)(len(labels)),
-        char_dim=char_dim,
-        hidden=hidden,
-        layers=layers,
-        dropout=dropout,
-        n_bigrams=len(vocabs["bigrams"]) if bigram_dim else 0,
-        bigram_dim=bigram_dim,
-        n_softwords=len(vocabs["softwords"]) if softword_dim else 0,
-        softword_dim=softword_dim,
-        n_lexicon=len(vocabs["lexicon"]) if lexicon_dim else 0,
-        lexicon_dim=lexicon_dim,
-    )
-    if char_vectors:
-        matrix, _ = registry.vectors.get("word2vec_text.v1")(char_vectors, vocabs["chars"], char_dim)
-        model.char_embed.weight.data.copy_(torch.from_numpy(matrix))
-        model.char_embed.weight.requires_grad_(not freeze_char_vectors)
-    return model
