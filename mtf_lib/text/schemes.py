@@ -18,6 +18,17 @@ Span = tuple[str, int, int]
 _PREFIXES = {"BIO": ("B", "I", "I", "B"), "BIOES": ("B", "I", "E", "S"), "BMES": ("B", "M", "E", "S")}
 
 
+SCHEME_PREFIXES = {"BIO": "BIO", "BIOES": "BIOES", "BMES": "BMESO"}
+
+
+def check_scheme(tags: Sequence[str], scheme: str) -> None:
+    """Raise ValueError naming the first tag whose prefix ``scheme`` does not use."""
+    allowed = SCHEME_PREFIXES[scheme]
+    for tag in tags:
+        if split_tag(tag)[0] not in allowed:
+            raise ValueError(f"tag {tag!r} is not a {scheme} tag (prefixes {', '.join(allowed)})")
+
+
 def split_tag(tag: str) -> tuple[str, str]:
     """``"B-ORG"`` → ``("B", "ORG")``; ``"O"`` → ``("O", "")``."""
     if tag == "O":

@@ -12,7 +12,7 @@ import math
 import sys
 from collections.abc import Callable, Iterable
 from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,6 @@ class TrainSettings:
     seed: int = 42
     monitor: str = "f1"
     patience: int = 0
-    callbacks: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -142,7 +141,8 @@ class Trainer:
         if hasattr(sampler, "set_epoch"):
             sampler.set_epoch(self.epoch)
         n_batches = len(self.train_loader)  # type: ignore[arg-type]
-        total, count = 0.0, 0
+        # Summed on the device: a .item() per step would wait for the GPU every step.
+        total, count = torch.zeros((), device=self.device), 0
         batches = self._progress(self.train_loader, n_batches)
         for i, batch in enumerate(batches):
             batch = {k: v.to(self.device, non_blocking=True) for k, v in batch.items()}
@@ -152,13 +152,13 @@ class Trainer:
                 with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
                     loss = self.wrapped(batch)["loss"]
                 self.scaler.scale(loss / self.settings.grad_accum).backward()
-            total += loss.item()
+            total += loss.detach().float()
             count += 1
             if boundary:
                 self._optimizer_step()
-            if hasattr(batches, "set_postfix"):
-                batches.set_postfix(loss=f"{total / count:.4f}", refresh=False)
-        return total / max(1, count)
+            if hasattr(batches, "set_postfix") and count % 20 == 0:
+                batches.set_postfix(loss=f"{total.item() / count:.4f}", refresh=False)
+        return total.item() / max(1, count)
 
     def _optimizer_step(self) -> None:
         if self.settings.clip_norm > 0:

@@ -9,8 +9,8 @@ from typing import Any
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
 from mtf_lib.text.normalize import normalize_text
-from mtf_lib.text.readers import read_char_tagged, read_jsonl
-from mtf_lib.text.schemes import convert
+from mtf_lib.text.readers import TaggedSentence, read_char_tagged, read_jsonl
+from mtf_lib.text.schemes import check_scheme, convert
 from mtf_lib.text.softword import lexicon_features, softword_features
 
 SPLITS = ("train", "dev", "test")
@@ -19,19 +19,11 @@ SPLITS = ("train", "dev", "test")
 def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
     """Write ``out_dir/<split>.jsonl`` (text, tags, softwords, lexicon); return sentences per split.
 
-    ``params.train``/``dev``/``test`` name the raw files, relative to the task folder.
+    ``params.train``/``dev``/``test`` name the raw files, relative to the task folder. Every
+    split is read and checked before anything is written: a bad file leaves no outputs.
     """
-    counts = {}
-    for split in SPLITS:
-        source = Path(getattr(params, split))
-        if not source.is_file():
-            raise InputError(f"{source} not found: run the fetch stage, or set preprocess.{split} to your own file")
-        if params.format == "jsonl":
-            sentences = list(read_jsonl(source, scheme=params.scheme))
-        else:
-            sentences = list(read_char_tagged(source))
-        if params.limit:
-            sentences = sentences[: params.limit]
+    splits = {split: read_split(Path(getattr(params, split)), split, params) for split in SPLITS}
+    for split, sentences in splits.items():
         texts = ["".join(s.chars) for s in sentences]
         if params.normalize:
             texts = [normalize_text(t) for t in texts]
@@ -46,8 +38,27 @@ def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
                     "lexicon": lex,
                 }
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        counts[split] = len(sentences)
-    return counts
+    return {split: len(sentences) for split, sentences in splits.items()}
+
+
+def read_split(source: Path, split: str, params: Any) -> list[TaggedSentence]:
+    """The first ``params.limit`` sentences of ``source`` (all if 0), tags checked against the scheme."""
+    if not source.is_file():
+        raise InputError(f"{source} not found: run the fetch stage, or set preprocess.{split} to your own file")
+    if params.format == "jsonl":
+        sentences = list(read_jsonl(source, scheme=params.input_scheme))
+    else:
+        sentences = list(read_char_tagged(source))
+    if params.limit:
+        sentences = sentences[: params.limit]
+    for n, sentence in enumerate(sentences, 1):
+        try:
+            check_scheme(sentence.tags, params.input_scheme)
+        except ValueError as exc:
+            raise InputError(
+                f"{source}, sentence {n}: {exc}; set preprocess.input_scheme to the file's tag scheme"
+            ) from None
+    return sentences
 
 
 def read_preprocessed(path: Path) -> list[dict]:

@@ -87,7 +87,7 @@ def _train(
         micro = entity_scores(gold_dev, predicted)["micro"]
         return {k: micro[k] for k in ("precision", "recall", "f1")}
 
-    settings = TrainSettings(**tp.model_dump(exclude={"batch_size"}))
+    settings = TrainSettings(**tp.model_dump(exclude={"batch_size", "callbacks"}))
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
     trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
     result = trainer.fit(resume=True)
