@@ -124,6 +124,7 @@ def render(results: list[tuple[str, str, dict[str, Any]]], quick: bool) -> str:
         lines += [f"- {key}: `{json.dumps(value, ensure_ascii=False)}`" for key, value in details.items()]
         lines.append("")
     lines += gpu_section()
+    lines += gpu_trainer_sections()
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -153,6 +154,35 @@ def gpu_section() -> list[str]:
         f"**{'pass' if check.get('passed') else 'FAIL'}** — {json.dumps(check)}",
         "",
     ]
+
+
+# Measured on a lent GPU machine with the command shown (bench/ scripts, --device cuda).
+GPU_TRAINER_RESULTS = {
+    "gpu_trainer_amp_results.json": "python bench/gpu_trainer_amp.py",
+    "trainer_overhead_cuda_results.json": "python bench/trainer_overhead.py --device cuda --rounds 2",
+}
+
+
+def gpu_trainer_sections() -> list[str]:
+    lines = []
+    for name, cmd in GPU_TRAINER_RESULTS.items():
+        path = ROOT / "bench" / name
+        if not path.is_file():
+            continue
+        result = json.loads(path.read_text(encoding="utf-8"))
+        d = result.get("details", {})
+        m = d.get("machine", {})
+        lines += [
+            f"## GPU: {result['metric']} (bench/{name})",
+            "",
+            f"- card: {d.get('gpu', d.get('device'))}, torch {m.get('torch')}, python {m.get('python')}",
+            f"- command: `{cmd} | tail -1 > bench/{name}` (on the GPU machine)",
+            f"- value: **{json.dumps(result['value'])}** {result.get('unit', '')} (target {result.get('target')}): "
+            f"**{'pass' if result.get('passed') else 'FAIL'}**",
+            f"- details: `{json.dumps({k: v for k, v in d.items() if k != 'machine'}, ensure_ascii=False)}`",
+            "",
+        ]
+    return lines
 
 
 def main() -> None:

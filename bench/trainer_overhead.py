@@ -74,8 +74,9 @@ def trainer_run(model: Any, batches: list[dict[str, Any]], epochs: int, tp: Any,
     """A Trainer over the batch list; returns (fit seconds, per-epoch mean losses)."""
     from mtf_lib.training.trainer import Trainer, TrainSettings
 
-    settings = TrainSettings(**{**tp.model_dump(exclude={"batch_size"}), "epochs": epochs, "device": device})
-    settings.callbacks = []
+    settings = TrainSettings(
+        **{**tp.model_dump(exclude={"batch_size", "callbacks"}), "epochs": epochs, "device": device}
+    )
     trainer = Trainer(
         model, batches, lambda m: {settings.monitor: 0.0}, settings, ckpt, "bench", callbacks=[], progress=False
     )
