@@ -101,7 +101,8 @@ def _describe(exc: ValidationError, schema: type[BaseModel], prefix: str = "") -
             choices = f" (registered: {', '.join(registry.ALL[kind].names())})" if kind and loc[-1] == "name" else ""
             out.append(f"{path}: required key is missing{choices}")
         elif err["type"] == "value_error":
-            out.append(f"{path}: {err['ctx']['error']}")  # our own message, already complete
+            message = str(err["ctx"]["error"])  # our own message, already complete
+            out.append(f"{path}: {message}" if path else message)  # cross-section checks name their keys
         else:
             out.append(f"{path}: {err['msg']} (got {err.get('input')!r})")
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from mtf_lib import registry
 from mtf_lib.config import Section
@@ -79,6 +79,18 @@ class TaggingParams(Section):
     model: ModelParams
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
+
+    @model_validator(mode="after")
+    def _features_are_computed(self) -> TaggingParams:
+        """A model may only embed a jieba feature that preprocess computes (else it sees padding)."""
+        settings = self.model.model_extra or {}
+        for feature in ("softword", "lexicon"):
+            if settings.get(f"{feature}_dim", 0) and not getattr(self.preprocess, feature):
+                raise ValueError(
+                    f"model.{feature}_dim is {settings[f'{feature}_dim']} but preprocess.{feature} is false: "
+                    f"set preprocess.{feature}: true, or model.{feature}_dim: 0"
+                )
+        return self
 
 
 SCHEMA = TaggingParams
