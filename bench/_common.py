@@ -94,7 +94,7 @@ def fixed_batches(dataset_dir: Path, batch_size: int, seed: int, n_batches: int 
 
 def build_flagship(dataset_dir: Path, **overrides: Any) -> Any:
     """The model params.yaml names (bilstm_crf.v1 and its settings), on this dataset's vocabularies."""
-    from mtf_lib.tasks.tagging.dataset import load_vocabs
+    from mtf_lib.data.vocab import load_vocabs
     from mtf_lib.tasks.tagging.model_io import build_model
 
     params = load_repo_params()

@@ -1,15 +1,17 @@
-"""Registered losses (sequence-labelling heads). Factories import torch lazily, so that
-params validation and ``mtf components`` stay fast."""
+"""Registered losses (sequence-labelling heads; class cross-entropy). Factories import torch
+lazily, so that params validation and ``mtf components`` stay fast."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from mtf_lib import registry
 
 if TYPE_CHECKING:
+    from mtf_lib.models.class_loss import ClassCrossEntropy
     from mtf_lib.models.heads import CRFLoss, TokenCrossEntropy
 
 
@@ -29,3 +31,27 @@ def token_cross_entropy(
     from mtf_lib.models.heads import TokenCrossEntropy
 
     return TokenCrossEntropy(label_smoothing)
+
+
+@registry.losses("cross_entropy.v1")
+def cross_entropy(
+    num_classes: int,
+    label_counts: Sequence[int] | None = None,
+    *,
+    label_smoothing: Annotated[float, Field(ge=0, lt=1)] = 0.0,
+    class_weights: Literal["none", "balanced"] = "none",
+) -> ClassCrossEntropy:
+    """Softmax cross-entropy over classes (text classification); optional balanced class weights.
+
+    ``label_counts``: train examples per class, needed for ``class_weights: balanced``.
+    """
+    from mtf_lib.models.class_loss import ClassCrossEntropy, balanced_class_weights
+
+    weight = None
+    if class_weights == "balanced":
+        if label_counts is None:
+            raise ValueError("class_weights 'balanced' needs the train label counts")
+        if len(label_counts) != num_classes:
+            raise ValueError(f"{len(label_counts)} label counts for {num_classes} classes")
+        weight = balanced_class_weights(label_counts)
+    return ClassCrossEntropy(weight, label_smoothing)

@@ -24,7 +24,8 @@ from typing import Annotated, Any
 _BUILTIN_MODULES = (
     "mtf_lib.text.tokenizers",
     "mtf_lib.data.vectors",
-    "mtf_lib.models.registered",
+    "mtf_lib.models.taggers",
+    "mtf_lib.models.classifiers",
     "mtf_lib.losses",
     "mtf_lib.optim",
     "mtf_lib.metrics.registered",

@@ -140,13 +140,14 @@ def test_get_unknown_name_lists_registered_names_with_did_you_mean() -> None:
     message = exc.value.args[0]
     assert "unknown model 'bilstm_crff.v1'" in message
     assert "did you mean 'bilstm_crf.v1'?" in message
-    assert "registered: bilstm_crf.v1" in message
+    assert "registered: " in message and ", ".join(registry.models.names()) in message
 
     with pytest.raises(UnknownComponentError) as exc:
         registry.losses.get("crf_nl.v1")
     message = exc.value.args[0]
     assert "did you mean 'crf_nll.v1'?" in message
-    assert "registered: crf_nll.v1, token_cross_entropy.v1" in message
+    assert "registered: " + ", ".join(registry.losses.names()) in message
+    assert "token_cross_entropy.v1" in message
 
 
 def test_get_unknown_name_includes_user_components(user_model: Any) -> None:
@@ -154,7 +155,8 @@ def test_get_unknown_name_includes_user_components(user_model: Any) -> None:
         registry.models.get("my_tager.v1")
     message = exc.value.args[0]
     assert f"did you mean {USER_NAME!r}?" in message
-    assert f"registered: bilstm_crf.v1, {USER_NAME}" in message
+    assert "registered: " + ", ".join(registry.models.names()) in message
+    assert USER_NAME in registry.models.names()
 
 
 def test_registries_cover_every_kind() -> None:

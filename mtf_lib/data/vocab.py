@@ -52,3 +52,16 @@ class Vocab:
     def load(cls, path: str | Path) -> Vocab:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         return cls(data["tokens"], unknown=data["unknown"])
+
+
+def save_vocabs(vocabs: dict[str, Vocab], directory: str | Path) -> None:
+    """One ``<name>.json`` per vocabulary."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, vocab in vocabs.items():
+        vocab.save(directory / f"{name}.json")
+
+
+def load_vocabs(directory: str | Path) -> dict[str, Vocab]:
+    """Every vocabulary saved in ``directory`` by ``save_vocabs``, by name."""
+    return {path.stem: Vocab.load(path) for path in sorted(Path(directory).glob("*.json"))}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib.errors import InputError
-from mtf_lib.io import current_umask
+from mtf_lib.io import atomic_write, current_umask
 
 BUNDLE_FILE = "bundle.json"
 WEIGHTS_FILE = "model.safetensors"
@@ -50,6 +50,34 @@ def write_bundle(directory: str | Path, meta: dict[str, Any], fill: Callable[[Pa
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return directory
+
+
+def save_model_bundle(
+    directory: str | Path, task_type: str, model: Any, vocabs: dict[str, Any], meta: dict[str, Any]
+) -> Path:
+    """A bundle of ``model``'s weights (safetensors), ``vocabs`` and ``meta`` for ``task_type``."""
+    from safetensors.torch import save
+
+    from mtf_lib.data.vocab import save_vocabs
+
+    def fill(tmp: Path) -> None:
+        state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+        with atomic_write(tmp / WEIGHTS_FILE) as handle:
+            handle.write(save(state))
+        save_vocabs(vocabs, tmp / "vocab")
+
+    return write_bundle(directory, {"task_type": task_type, **meta}, fill)
+
+
+def load_bundle_parts(directory: str | Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """``(meta, vocabs, state_dict)`` of a bundle; building the model is the task type's job."""
+    from safetensors.torch import load_file
+
+    from mtf_lib.data.vocab import load_vocabs
+
+    directory = Path(directory)
+    meta = read_bundle_meta(directory)
+    return meta, load_vocabs(directory / "vocab"), load_file(str(directory / WEIGHTS_FILE))
 
 
 def read_bundle_meta(directory: str | Path) -> dict[str, Any]:

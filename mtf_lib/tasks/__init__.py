@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-TASK_TYPES = ("tagging",)
+TASK_TYPES = ("tagging", "classification")
 
 
 def task_module(task_type: str, part: str) -> Any:

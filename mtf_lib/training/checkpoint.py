@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from mtf_lib.io import atomic_write
 
 LAST = "last.ckpt"
@@ -21,6 +19,8 @@ def params_hash(params: Any) -> str:
 
 
 def save_checkpoint(directory: str | Path, state: dict[str, Any]) -> Path:
+    import torch
+
     path = Path(directory) / LAST
     with atomic_write(path) as handle:
         torch.save(state, handle)
@@ -29,6 +29,8 @@ def save_checkpoint(directory: str | Path, state: dict[str, Any]) -> Path:
 
 def load_checkpoint(directory: str | Path) -> dict[str, Any] | None:
     """The last checkpoint in ``directory``, or None. RNG states need full unpickling."""
+    import torch
+
     path = Path(directory) / LAST
     if not path.is_file():
         return None

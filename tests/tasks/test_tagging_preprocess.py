@@ -20,7 +20,7 @@ def params_for(tmp_path: Path, files: dict[str, str], **changes: object):  # noq
         (tmp_path / f"{split}.txt").write_text(text, encoding="utf-8")
     flagship = load_params(REPO / "params.yaml").preprocess
     paths = {split: str(tmp_path / f"{split}.txt") for split in ("train", "dev", "test")}
-    return flagship.model_copy(update={**paths, "workers": 1, **changes})
+    return flagship.model_copy(update={**paths, "workers": 1, "lexicon": True, **changes})
 
 
 def test_converts_bmes_to_bioes_with_features(tmp_path: Path) -> None:

@@ -7,13 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib.data.encoding import RaggedArrays
-from mtf_lib.data.vocab import Vocab
+from mtf_lib.data.vocab import Vocab, save_vocabs
+from mtf_lib.tasks.common import SPLITS, read_preprocessed
 from mtf_lib.tasks.tagging.features import char_bigrams, encode
-from mtf_lib.tasks.tagging.preprocess import SPLITS, read_preprocessed
 from mtf_lib.text.schemes import split_tag
 from mtf_lib.text.softword import LEXICON_SYMBOLS, SOFTWORD_TAGS
-
-VOCAB_NAMES = ("chars", "bigrams", "softwords", "lexicon", "labels")
 
 
 def build_vocabs(
@@ -46,16 +44,6 @@ def build_vocabs(
         "lexicon": Vocab(LEXICON_SYMBOLS),
         "labels": Vocab(["O", *(f"{p}-{k}" for k in sorted(types) for p in sorted(prefixes))], unknown=False),
     }
-
-
-def save_vocabs(vocabs: dict[str, Vocab], directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, vocab in vocabs.items():
-        vocab.save(directory / f"{name}.json")
-
-
-def load_vocabs(directory: Path) -> dict[str, Vocab]:
-    return {name: Vocab.load(directory / f"{name}.json") for name in VOCAB_NAMES}
 
 
 def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:

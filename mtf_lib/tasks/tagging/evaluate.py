@@ -8,7 +8,7 @@ from typing import Any
 from mtf_lib import plots, registry
 from mtf_lib.inference import Predictor
 from mtf_lib.io import write_json
-from mtf_lib.tasks.tagging.preprocess import read_preprocessed
+from mtf_lib.tasks.common import read_preprocessed
 
 
 def evaluate(params: Any, bundle_dir: Path, test_file: Path, live_dir: Path, metrics_dir: Path) -> dict:

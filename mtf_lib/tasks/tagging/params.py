@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from mtf_lib import registry
 from mtf_lib.config import Section
-
-PositiveInt = Annotated[int, Field(ge=1)]
+from mtf_lib.tasks import sections
+from mtf_lib.tasks.sections import PositiveInt
 
 
 class TaskParams(Section):
     name: str
     type: Literal["tagging"]
-
-
-class FetchParams(Section):
-    dataset: str | None = Field(None, description="data set to download (mtf_lib.assets); null: own files")
 
 
 class PreprocessParams(Section):
@@ -40,30 +36,8 @@ class DatasetParams(Section):
     bigram_min_freq: PositiveInt = 1
 
 
-class ModelParams(Section):
-    """``name`` picks a registered model; the other keys are that model's settings."""
-
-    model_config = ConfigDict(extra="allow")
-    component_kind: ClassVar[str] = "model"
-    name: registry.models.name_type
-
-
-class TrainParams(Section):
-    seed: int = 42
-    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
-    epochs: PositiveInt = 30
-    batch_size: PositiveInt = 32
-    lr: Annotated[float, Field(gt=0, le=10)] = 1e-3
-    optimizer: registry.optimizers.name_type = "adam.v1"
-    weight_decay: Annotated[float, Field(ge=0)] = 0.0
-    scheduler: registry.schedulers.name_type = "linear.v1"
-    warmup_ratio: Annotated[float, Field(ge=0, lt=1)] = 0.0
-    grad_accum: PositiveInt = 1
-    clip_norm: Annotated[float, Field(ge=0, description="0: no clipping")] = 5.0
-    amp: Literal["none", "bf16", "fp16"] = "none"
+class TrainParams(sections.TrainParams):
     monitor: Literal["f1", "precision", "recall"] = "f1"
-    patience: Annotated[int, Field(ge=0, description="0: no early stopping")] = 5
-    callbacks: list[registry.callbacks.name_type] = ["early_stopping.v1", "dvclive.v1"]
 
 
 class EvaluateParams(Section):
@@ -73,10 +47,10 @@ class EvaluateParams(Section):
 
 class TaggingParams(Section):
     task: TaskParams
-    fetch: FetchParams = FetchParams()
+    fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
-    model: ModelParams
+    model: sections.ModelParams
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
 

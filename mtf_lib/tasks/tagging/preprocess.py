@@ -8,12 +8,11 @@ from typing import Any
 
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
+from mtf_lib.tasks.common import SPLITS
 from mtf_lib.text.normalize import normalize_text
 from mtf_lib.text.readers import TaggedSentence, read_char_tagged, read_jsonl
 from mtf_lib.text.schemes import check_scheme, convert
 from mtf_lib.text.softword import lexicon_features, softword_features
-
-SPLITS = ("train", "dev", "test")
 
 
 def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
@@ -59,8 +58,3 @@ def read_split(source: Path, split: str, params: Any) -> list[TaggedSentence]:
                 f"{source}, sentence {n}: {exc}; set preprocess.input_scheme to the file's tag scheme"
             ) from None
     return sentences
-
-
-def read_preprocessed(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle]

@@ -5,20 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from torch.utils.data import DataLoader
-
-from mtf_lib import registry
-from mtf_lib.data.batching import BucketBatchSampler
 from mtf_lib.data.encoding import RaggedArrays
+from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.metrics.entities import entity_scores
-from mtf_lib.tasks.tagging.dataset import load_vocabs
+from mtf_lib.tasks.fitting import distributed, fit_task
 from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import collate
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
-from mtf_lib.training.checkpoint import params_hash
-from mtf_lib.training.distributed import DistInfo, init_distributed, shutdown
+from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.seed import seed_everything
-from mtf_lib.training.trainer import FitResult, Trainer, TrainSettings
+from mtf_lib.training.trainer import FitResult
 
 
 class Examples:
@@ -34,25 +30,10 @@ class Examples:
         return {name: self.arrays.get(name, index) for name in self.arrays.fields}
 
 
-def run_hash(params: Any) -> str:
-    """What shapes the trained weights: a checkpoint from other values is not resumed."""
-    shaping = {
-        "preprocess": params.preprocess.model_dump(exclude={"workers"}),
-        "dataset": params.dataset.model_dump(),
-        "model": params.model.model_dump(),
-        "train": params.train.model_dump(exclude={"device"}),
-    }
-    return params_hash(shaping)
-
-
 def train(
     params: Any, data_dir: Path, checkpoint_dir: Path, bundle_dir: Path, live_dir: Path, progress: bool = True
 ) -> FitResult:
-    dist = init_distributed()
-    try:
-        return _train(params, data_dir, checkpoint_dir, bundle_dir, live_dir, dist, progress)
-    finally:
-        shutdown(dist)
+    return distributed(lambda dist: _train(params, data_dir, checkpoint_dir, bundle_dir, live_dir, dist, progress))
 
 
 def _train(
@@ -70,15 +51,6 @@ def _train(
     train_set = Examples(RaggedArrays.load(data_dir / "train.npz"))
     dev_set = Examples(RaggedArrays.load(data_dir / "dev.npz"))
     gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["tags"]] for i in range(len(dev_set))]
-    sampler = BucketBatchSampler(
-        train_set.arrays.lengths,
-        tp.batch_size,
-        shuffle=True,
-        seed=tp.seed,
-        rank=dist.rank,
-        num_replicas=dist.world_size,
-    )
-    loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
     model_params = params.model.model_dump()
     model = build_model(model_params, vocabs)
 
@@ -87,10 +59,9 @@ def _train(
         micro = entity_scores(gold_dev, predicted)["micro"]
         return {k: micro[k] for k in ("precision", "recall", "f1")}
 
-    settings = TrainSettings(**tp.model_dump(exclude={"batch_size", "callbacks"}))
-    callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
-    trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
-    result = trainer.fit(resume=True)
+    trainer, result = fit_task(
+        params, model, train_set, train_set.arrays.lengths, collate, evaluate, checkpoint_dir, live_dir, dist, progress
+    )
     if dist.is_main:
         meta = {
             "model": model_params,

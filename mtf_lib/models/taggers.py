@@ -1,5 +1,5 @@
-"""Registered models. Factories import torch lazily, so that params validation and
-``mtf components`` stay fast; the modules themselves live beside this one."""
+"""Registered tagging models. Factories import torch lazily, so that params validation and
+``mtf components`` stay fast; the modules live beside this one."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from pydantic import Field
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
+from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
     from mtf_lib.models.bilstm_tagger import BiLSTMTagger
-
-PositiveInt = Annotated[int, Field(ge=1)]
-Dropout = Annotated[float, Field(ge=0, lt=1)]
 
 
 @registry.models("bilstm_crf.v1")
@@ -62,3 +60,8 @@ def bilstm_crf(
         model.char_embed.weight.data.copy_(torch.from_numpy(matrix))
         model.char_embed.weight.requires_grad_(not freeze_char_vectors)
     return model
+
+
+# --- text classification --------------------------------------------------------------------
+# Positional: the vocabularies, the label set and the train label counts (for balanced class
+# weights); keyword-only: the model's settings, the loss settings among them.

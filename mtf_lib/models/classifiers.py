@@ -1,0 +1,82 @@
+"""Registered text-classification models. Factories import torch lazily, so that params
+validation and ``mtf components`` stay fast; the modules live beside this one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field
+
+from mtf_lib import registry
+from mtf_lib.data.vocab import Vocab
+from mtf_lib.models.types import Dropout, PositiveInt
+
+if TYPE_CHECKING:
+    from mtf_lib.models.bilstm_attention import BiLSTMAttention
+    from mtf_lib.models.textcnn import TextCNN
+
+LabelSmoothing = Annotated[float, Field(ge=0, lt=1)]
+ClassWeights = Literal["none", "balanced"]
+
+
+def _class_loss(labels: Vocab, label_counts: Sequence[int] | None, label_smoothing: float, class_weights: str) -> Any:
+    return registry.losses.get("cross_entropy.v1")(
+        len(labels), label_counts, label_smoothing=label_smoothing, class_weights=class_weights
+    )
+
+
+@registry.models("textcnn.v1")
+def textcnn(
+    vocabs: dict[str, Vocab],
+    labels: Vocab,
+    label_counts: Sequence[int] | None = None,
+    *,
+    embed_dim: PositiveInt = 128,
+    filters: PositiveInt = 100,
+    kernel_sizes: Annotated[Sequence[PositiveInt], Field(min_length=1)] = (2, 3, 4),
+    dropout: Dropout = 0.5,
+    label_smoothing: LabelSmoothing = 0.0,
+    class_weights: ClassWeights = "none",
+) -> TextCNN:
+    """TextCNN text classifier: convolutions of several widths over token embeddings, max-pooled."""
+    from mtf_lib.models.textcnn import TextCNN
+
+    return TextCNN(
+        n_tokens=len(vocabs["tokens"]),
+        n_classes=len(labels),
+        loss=_class_loss(labels, label_counts, label_smoothing, class_weights),
+        embed_dim=embed_dim,
+        filters=filters,
+        kernel_sizes=list(kernel_sizes),
+        dropout=dropout,
+    )
+
+
+@registry.models("bilstm_attention.v1")
+def bilstm_attention(
+    vocabs: dict[str, Vocab],
+    labels: Vocab,
+    label_counts: Sequence[int] | None = None,
+    *,
+    embed_dim: PositiveInt = 128,
+    hidden: PositiveInt = 128,
+    layers: PositiveInt = 1,
+    attention_dim: PositiveInt = 64,
+    dropout: Dropout = 0.3,
+    label_smoothing: LabelSmoothing = 0.0,
+    class_weights: ClassWeights = "none",
+) -> BiLSTMAttention:
+    """BiLSTM text classifier with attention pooling over the token states."""
+    from mtf_lib.models.bilstm_attention import BiLSTMAttention
+
+    return BiLSTMAttention(
+        n_tokens=len(vocabs["tokens"]),
+        n_classes=len(labels),
+        loss=_class_loss(labels, label_counts, label_smoothing, class_weights),
+        embed_dim=embed_dim,
+        hidden=hidden,
+        layers=layers,
+        attention_dim=attention_dim,
+        dropout=dropout,
+    )

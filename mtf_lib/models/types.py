@@ -1,0 +1,8 @@
+"""Constrained setting types shared by model factories (validated from params.yaml)."""
+
+from typing import Annotated
+
+from pydantic import Field
+
+PositiveInt = Annotated[int, Field(ge=1)]
+Dropout = Annotated[float, Field(ge=0, lt=1)]

@@ -1,0 +1,1 @@
+"""Text classification: one label per text, token-level models (TextCNN, BiLSTM with attention)."""

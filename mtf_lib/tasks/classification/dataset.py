@@ -1,0 +1,75 @@
+"""Dataset stage: a token vocabulary from train, the label set from all splits, every split encoded."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mtf_lib.data.encoding import RaggedArrays
+from mtf_lib.data.vocab import Vocab, save_vocabs
+from mtf_lib.io import atomic_write
+from mtf_lib.tasks.classification.features import encode
+from mtf_lib.tasks.common import SPLITS, read_preprocessed
+
+
+@dataclass
+class EncodedSplit:
+    """Token ids per text (``<split>.npz``) and one label id per text (``<split>.labels.npy``).
+
+    Indexable like a torch Dataset: item ``i`` is ``{"tokens": ids, "label": id}``.
+    """
+
+    tokens: RaggedArrays
+    labels: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getitem__(self, index: int) -> dict[str, Any]:
+        return {"tokens": self.tokens.get("tokens", index), "label": int(self.labels[index])}
+
+    def token_ids(self) -> list[np.ndarray]:
+        return [self.tokens.get("tokens", i) for i in range(len(self))]
+
+    def label_counts(self, n_labels: int) -> list[int]:
+        return np.bincount(self.labels, minlength=n_labels).tolist()
+
+    def save(self, directory: Path, split: str) -> None:
+        self.tokens.save(directory / f"{split}.npz")
+        with atomic_write(directory / f"{split}.labels.npy") as out:
+            np.save(out, self.labels)
+
+    @classmethod
+    def load(cls, directory: Path, split: str) -> EncodedSplit:
+        return cls(RaggedArrays.load(directory / f"{split}.npz"), np.load(directory / f"{split}.labels.npy"))
+
+
+def build_vocabs(train: list[dict], min_freq: int, other: list[dict] = ()) -> dict[str, Vocab]:
+    """Tokens from ``train`` only; labels from every split, sorted.
+
+    The label set is the inventory of the task, not learned content: a class missing from
+    train still has to be scored (as missed) in dev and test.
+    """
+    tokens = Counter(token for record in train for token in record["tokens"])
+    labels = sorted({record["label"] for record in [*train, *other]})
+    return {"tokens": Vocab.build(tokens, min_freq), "labels": Vocab(labels, unknown=False)}
+
+
+def encode_split(records: list[dict], vocabs: dict[str, Vocab], max_len: int) -> EncodedSplit:
+    tokens = RaggedArrays.from_sequences({"tokens": [encode(r["tokens"], vocabs["tokens"], max_len) for r in records]})
+    labels = np.asarray(vocabs["labels"].ids(r["label"] for r in records), dtype=np.int64)
+    return EncodedSplit(tokens, labels)
+
+
+def build_dataset(params: Any, in_dir: Path, out_dir: Path) -> dict[str, int]:
+    """Write ``out_dir/vocab/*.json`` and the encoded splits; return the vocabulary sizes."""
+    records = {split: read_preprocessed(in_dir / f"{split}.jsonl") for split in SPLITS}
+    vocabs = build_vocabs(records["train"], params.min_freq, records["dev"] + records["test"])
+    save_vocabs(vocabs, out_dir / "vocab")
+    for split in SPLITS:
+        encode_split(records[split], vocabs, params.max_len).save(out_dir, split)
+    return {name: len(v) for name, v in vocabs.items()}

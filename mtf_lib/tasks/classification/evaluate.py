@@ -1,0 +1,36 @@
+"""Evaluate stage: score the bundle on the test split; write metrics and offline plots."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mtf_lib import plots
+from mtf_lib.inference import Predictor
+from mtf_lib.io import write_json
+from mtf_lib.metrics.classification import classification_scores, per_class_report
+from mtf_lib.tasks.classification.plots import confusion_matrix
+from mtf_lib.tasks.common import read_preprocessed
+
+
+def evaluate(params: Any, bundle_dir: Path, test_file: Path, live_dir: Path, metrics_dir: Path) -> dict:
+    """Accuracy, macro/micro F1 and per-class scores on ``test_file`` through the Predictor that serves the model."""
+    records = read_preprocessed(test_file)
+    predictor = Predictor.load(bundle_dir)
+    predicted = predictor.classify([r["text"] for r in records], batch_size=params.batch_size)
+    gold = [r["label"] for r in records]
+    per_class = per_class_report(gold, predicted)
+    summary = {
+        "test": {k: round(v, 6) for k, v in classification_scores(gold, predicted).items()},
+        "test_per_class": {
+            label: {k: round(v, 6) if isinstance(v, float) else v for k, v in scores.items()}
+            for label, scores in per_class.items()
+        },
+        "texts": len(records),
+    }
+    write_json(metrics_dir / "eval.json", summary)
+    confusion_matrix(gold, predicted, list(per_class), metrics_dir / "plots" / "confusion_matrix.png")
+    series = plots.read_live_series(live_dir)
+    if series:
+        plots.training_curves(series, metrics_dir / "plots" / "training_curves.png")
+    return summary

@@ -1,0 +1,65 @@
+"""Texts → tokens → ids, and padding of id sequences into batches (shared by training and the Predictor)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from mtf_lib import registry
+from mtf_lib.data.parallel import chunked_map
+from mtf_lib.data.vocab import Vocab
+from mtf_lib.text.normalize import normalize_text
+from mtf_lib.text.tokenizers import Tokenizer
+
+_TOKENIZERS: dict[str, Tokenizer] = {}
+
+
+def _tokenizer(name: str) -> Tokenizer:
+    if name not in _TOKENIZERS:
+        _TOKENIZERS[name] = registry.tokenizers.get(name)()
+    return _TOKENIZERS[name]
+
+
+def _tokenize_chunk(name: str, texts: list[str]) -> list[list[str]]:
+    tokenize = _tokenizer(name)
+    # Whitespace tokens carry nothing a classifier can use; jieba and char.v1 both emit them.
+    return [[t for t in tokenize(text) if t.strip()] for text in texts]
+
+
+def tokenize_texts(
+    texts: Sequence[str], tokenizer: str, normalize: bool, workers: int = 0
+) -> tuple[list[str], list[list[str]]]:
+    """(normalised) texts and their tokens from the registered ``tokenizer``; identical for any ``workers``."""
+    texts = [normalize_text(t) for t in texts] if normalize else list(texts)
+    # A first call here loads the tokenizer's resources (jieba's dictionary) in the parent:
+    # forked workers inherit them instead of each loading its own copy.
+    _tokenizer(tokenizer)("预热")
+    return texts, chunked_map(partial(_tokenize_chunk, tokenizer), texts, workers)
+
+
+def encode(tokens: Sequence[str], vocab: Vocab, max_len: int) -> np.ndarray:
+    return np.asarray(vocab.ids(tokens[:max_len]), dtype=np.int64)
+
+
+def collate(examples: Sequence[dict[str, Any]]) -> dict:
+    """Pad ``tokens`` into ``[B, L]`` with a bool ``mask``; ``labels`` [B] when examples have ``label``.
+
+    ``L`` is at least 1, so a batch of empty texts still has a (fully masked) position.
+    """
+    import torch
+
+    lengths = np.asarray([len(e["tokens"]) for e in examples])
+    width = max(1, int(lengths.max()))
+    tokens = np.zeros((len(examples), width), dtype=np.int64)
+    for row, example in enumerate(examples):
+        tokens[row, : len(example["tokens"])] = example["tokens"]
+    batch = {
+        "tokens": torch.from_numpy(tokens),
+        "mask": torch.from_numpy(np.arange(width)[None, :] < lengths[:, None]),
+    }
+    if "label" in examples[0]:
+        batch["labels"] = torch.as_tensor([int(e["label"]) for e in examples], dtype=torch.int64)
+    return batch

@@ -1,0 +1,56 @@
+"""The params.yaml schema of a classification task: one group per stage."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from mtf_lib import registry
+from mtf_lib.config import Section
+from mtf_lib.tasks import sections
+from mtf_lib.tasks.sections import PositiveInt
+
+
+class TaskParams(Section):
+    name: str
+    type: Literal["classification"]
+
+
+class PreprocessParams(Section):
+    format: Literal["jsonl", "tsv"] = "jsonl"
+    train: str
+    dev: str
+    test: str
+    text_field: str = Field("text", min_length=1, description="JSON key or TSV header column of the text")
+    label_field: str = Field("label", min_length=1, description="JSON key or TSV header column of the label")
+    tokenizer: registry.tokenizers.name_type = "jieba.v1"
+    normalize: bool = True
+    workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
+    limit: Annotated[int, Field(ge=0, description="first N texts per split (smoke runs); 0: all")] = 0
+
+
+class DatasetParams(Section):
+    min_freq: PositiveInt = 1
+    max_len: Annotated[int, Field(ge=1, description="tokens kept per text; the rest is cut off")] = 256
+
+
+class TrainParams(sections.TrainParams):
+    monitor: Literal["accuracy", "macro_f1", "micro_f1"] = "macro_f1"
+
+
+class EvaluateParams(Section):
+    batch_size: PositiveInt = 64
+
+
+class ClassificationParams(Section):
+    task: TaskParams
+    fetch: sections.FetchParams = sections.FetchParams()
+    preprocess: PreprocessParams
+    dataset: DatasetParams = DatasetParams()
+    model: sections.ModelParams
+    train: TrainParams = TrainParams()
+    evaluate: EvaluateParams = EvaluateParams()
+
+
+SCHEMA = ClassificationParams

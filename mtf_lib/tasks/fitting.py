@@ -1,0 +1,55 @@
+"""The training run every task type shares: distributed set-up, batching, Trainer, callbacks.
+
+A task type's train stage prepares its data, model and dev evaluation, then calls
+``fit_task``; it saves the bundle when ``dist.is_main``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from torch import nn
+from torch.utils.data import DataLoader
+
+from mtf_lib import registry
+from mtf_lib.data.batching import BucketBatchSampler
+from mtf_lib.tasks.common import run_hash
+from mtf_lib.training.distributed import DistInfo, init_distributed, shutdown
+from mtf_lib.training.trainer import FitResult, Trainer, TrainSettings
+
+T = TypeVar("T")
+
+
+def distributed(run: Callable[[DistInfo], T]) -> T:
+    """``run(dist)`` inside the process group torchrun set up (or as a single process)."""
+    dist = init_distributed()
+    try:
+        return run(dist)
+    finally:
+        shutdown(dist)
+
+
+def fit_task(
+    params: Any,
+    model: nn.Module,
+    train_set: Any,
+    lengths: Sequence[int],
+    collate: Callable[[list], dict],
+    evaluate: Callable[[nn.Module], dict[str, float]],
+    checkpoint_dir: Path,
+    live_dir: Path,
+    dist: DistInfo,
+    progress: bool,
+) -> tuple[Trainer, FitResult]:
+    """Fit ``model`` on length-bucketed batches of ``train_set``, resuming from checkpoints."""
+    tp = params.train
+    sampler = BucketBatchSampler(
+        lengths, tp.batch_size, shuffle=True, seed=tp.seed, rank=dist.rank, num_replicas=dist.world_size
+    )
+    loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
+    settings = TrainSettings(**tp.model_dump(exclude={"batch_size", "callbacks"}))
+    callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
+    trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
+    return trainer, trainer.fit(resume=True)

@@ -1,0 +1,117 @@
+"""Readers for labelled texts (classification): JSONL objects or a TSV file with a header row.
+
+Malformed input is reported with the file and line, and the params key that may fix it, so a
+bad data file is fixed at its source instead of failing deep inside training.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtf_lib.text.readers import DataFormatError
+
+# utf-8-sig: files saved by spreadsheet tools start with a BOM that would otherwise stick to the first key.
+ENCODING = "utf-8-sig"
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    text: str
+    label: str
+
+
+def read_labelled_jsonl(
+    path: str | Path, text_field: str = "text", label_field: str = "label"
+) -> Iterator[LabelledText]:
+    """One JSON object per line holding ``text_field`` (a string) and ``label_field`` (a string
+    or an integer, read as its string); blank lines are skipped."""
+    path = Path(path)
+    with _open(path) as lines:
+        for lineno, line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataFormatError(f"{path}:{lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+            if not isinstance(record, dict):
+                raise DataFormatError(
+                    f"{path}:{lineno}: expected a JSON object like "
+                    f'{{"{text_field}": "...", "{label_field}": "..."}}, got {type(record).__name__}'
+                )
+            for field, key in ((text_field, "text_field"), (label_field, "label_field")):
+                if field not in record:
+                    keys = ", ".join(map(repr, record)) or "none"
+                    raise DataFormatError(
+                        f"{path}:{lineno}: no {field!r} key (keys: {keys}); set preprocess.{key} to the right key"
+                    )
+            yield LabelledText(_text(record[text_field], path, lineno), _label(record[label_field], path, lineno))
+
+
+def read_labelled_tsv(path: str | Path, text_field: str = "text", label_field: str = "label") -> Iterator[LabelledText]:
+    """Tab-separated rows under a header row naming the columns; other columns are ignored.
+
+    No quoting (``csv.QUOTE_NONE``): a text may hold any character except a tab or a line
+    break, and quotes are kept as written.
+    """
+    path = Path(path)
+    with _open(path) as lines:
+        rows = csv.reader((line for _, line in lines), delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(rows, None)
+        if header is None:
+            raise DataFormatError(f"{path}: empty file; expected a header row naming the {text_field!r} column")
+        columns = []
+        for field, key in ((text_field, "text_field"), (label_field, "label_field")):
+            if field not in header:
+                raise DataFormatError(
+                    f"{path}:1: the header row has no {field!r} column (columns: {', '.join(map(repr, header))}); "
+                    f"set preprocess.{key} to the right column"
+                )
+            columns.append(header.index(field))
+        text_col, label_col = columns
+        for row in rows:
+            lineno = rows.line_num  # one record per line: QUOTE_NONE never joins lines
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise DataFormatError(
+                    f"{path}:{lineno}: {len(row)} tab-separated fields, but the header has {len(header)}"
+                    " (a text may not contain a tab)"
+                )
+            yield LabelledText(row[text_col], _label(row[label_col], path, lineno))
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[Iterator[tuple[int, str]]]:
+    """Numbered lines of a UTF-8 file, with a clear error for a file that is not UTF-8."""
+    with path.open(encoding=ENCODING, newline="") as handle:
+        try:
+            yield enumerate(handle, 1)
+        except UnicodeDecodeError as exc:
+            raise DataFormatError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+
+
+def _text(value: Any, path: Path, lineno: int) -> str:
+    if not isinstance(value, str):
+        raise DataFormatError(f"{path}:{lineno}: the text must be a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _label(value: Any, path: Path, lineno: int) -> str:
+    # An integer label (0/1 data sets) is kept as its string; a bool is almost surely a mistake.
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise DataFormatError(f"{path}:{lineno}: the label must be a string or an integer, got {value!r}")
+    if not value.strip():
+        raise DataFormatError(f"{path}:{lineno}: empty label")
+    return value.strip()
+
+
+READERS = {"jsonl": read_labelled_jsonl, "tsv": read_labelled_tsv}

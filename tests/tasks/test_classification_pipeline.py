@@ -1,0 +1,146 @@
+"""Classification end to end on a tiny headline set: preprocess → dataset → train → evaluate → Predictor."""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mtf_lib.inference import Predictor
+from mtf_lib.inference.bundle import read_bundle_meta
+from mtf_lib.tasks.classification.dataset import build_dataset
+from mtf_lib.tasks.classification.evaluate import evaluate
+from mtf_lib.tasks.classification.preprocess import preprocess
+from mtf_lib.tasks.classification.train import train
+from mtf_lib.training.trainer import FitResult
+from tests.conftest import REPO
+from tests.tasks.classification_data import FIXTURE_PARAMS, HEADLINES, make_params, splits, write_jsonl
+
+LABELS = sorted(HEADLINES)
+PNG = b"\x89PNG\r\n\x1a\n"
+MODELS = {
+    "textcnn.v1": {"embed_dim": 32, "filters": 16, "kernel_sizes": [1, 2, 3], "dropout": 0.1},
+    "bilstm_attention.v1": {"embed_dim": 32, "hidden": 32, "attention_dim": 16, "dropout": 0.1},
+}
+
+
+@dataclass
+class Run:
+    root: Path
+    params: Any
+    result: FitResult
+    summary: dict
+
+    @property
+    def bundle(self) -> Path:
+        return self.root / "models" / "model"
+
+
+def run_pipeline(root: Path, model: dict[str, Any]) -> Run:
+    params = make_params(root, {"train.batch_size": 4})
+    params.model = type(params.model).model_validate(model)
+    preprocess(params.preprocess, root / "data" / "preprocessed")
+    build_dataset(params.dataset, root / "data" / "preprocessed", root / "data" / "dataset")
+    result = train(
+        params,
+        root / "data" / "dataset",
+        root / "models" / "checkpoints",
+        root / "models" / "model",
+        root / "metrics" / "train",
+        progress=False,
+    )
+    summary = evaluate(
+        params.evaluate,
+        root / "models" / "model",
+        root / "data" / "preprocessed" / "test.jsonl",
+        root / "metrics" / "train",
+        root / "metrics",
+    )
+    return Run(root, params, result, summary)
+
+
+@pytest.fixture(scope="module", params=list(MODELS))
+def run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    return run_pipeline(tmp_path_factory.mktemp("cls"), {"name": request.param, **MODELS[request.param]})
+
+
+def test_metrics_file_and_plots(run: Run) -> None:
+    written = json.loads((run.root / "metrics" / "eval.json").read_text(encoding="utf-8"))
+    assert written == run.summary
+    assert set(written["test"]) == {"accuracy", "macro_f1", "micro_f1"}
+    assert written["test"]["micro_f1"] == pytest.approx(written["test"]["accuracy"])  # single-label
+    assert set(written["test_per_class"]) <= set(LABELS)
+    for scores in written["test_per_class"].values():
+        assert set(scores) == {"precision", "recall", "f1", "support"}
+    assert sum(s["support"] for s in written["test_per_class"].values()) == written["texts"] == 12
+    for name in ("confusion_matrix.png", "training_curves.png"):
+        assert (run.root / "metrics" / "plots" / name).read_bytes().startswith(PNG), name
+
+
+def test_model_learns(run: Run) -> None:
+    history = run.result.history
+    assert len(history) == run.params.train.epochs
+    assert history[-1]["train_loss"] < history[0]["train_loss"]
+    assert run.result.best_metrics["accuracy"] >= 0.75  # dev; chance is 1/3
+    assert run.summary["test"]["accuracy"] >= 0.6
+
+
+def test_bundle_records_what_the_predictor_needs(run: Run) -> None:
+    meta = read_bundle_meta(run.bundle)
+    assert meta["task_type"] == "classification"
+    assert meta["model"]["name"] == run.params.model.name
+    assert meta["label_counts"] == [12, 12, 12]
+    assert meta["dataset"]["max_len"] == run.params.dataset.max_len
+    assert sorted(p.name for p in (run.bundle / "vocab").iterdir()) == ["labels.json", "tokens.json"]
+
+
+def test_predictor_labels_and_probabilities(run: Run) -> None:
+    predictor = Predictor.load(run.bundle)
+    texts = ["", "女排夺得冠军", "央行下调利率", "芯片 企业发布新款手机", "足球" * 300]
+    results = predictor.predict(texts)
+    assert len(results) == len(texts)
+    for result in results:
+        assert result["label"] in LABELS
+        assert set(result["probabilities"]) == set(LABELS)
+        assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+        assert result["label"] == max(result["probabilities"], key=result["probabilities"].get)
+    # Batching and sorting by length do not change any text's result.
+    for text, batched in zip(texts, results, strict=True):
+        alone = predictor.predict([text])[0]
+        assert alone["label"] == batched["label"]
+        assert alone["probabilities"] == pytest.approx(batched["probabilities"], abs=1e-6)
+    assert predictor.predict([]) == []
+
+
+def test_second_run_resumes_from_the_last_checkpoint(run: Run) -> None:
+    data, root = run.root / "data" / "dataset", run.root / "resumed"
+    again = train(run.params, data, run.root / "models" / "checkpoints", root / "model", root / "live", False)
+    assert again.resumed_from_epoch == run.params.train.epochs
+    assert again.best_metrics == run.result.best_metrics
+
+
+def test_stage_scripts_run_a_classification_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The generic stage scripts dispatch on task.type; run in-process (one torch import)."""
+    params = FIXTURE_PARAMS.read_text(encoding="utf-8")
+    params = params.replace("epochs: 20", "epochs: 2").replace("device: auto", "device: cpu")
+    params = params.replace("embed_dim: 128", "embed_dim: 16").replace("filters: 100", "filters: 8")
+    (tmp_path / "params.yaml").write_text(params, encoding="utf-8")
+    for split, rows in splits().items():
+        write_jsonl(tmp_path / "data" / "raw" / f"{split}.jsonl", rows)
+    monkeypatch.chdir(tmp_path)
+    for stage in ("preprocess", "dataset", "train", "evaluate"):
+        extra = ["--no-progress"] if stage == "train" else []
+        monkeypatch.setattr(sys, "argv", [f"{stage}.py", *extra])
+        runpy.run_path(str(REPO / "stages" / f"{stage}.py"), run_name="__main__")
+    assert (tmp_path / "data" / "preprocessed" / "test.jsonl").is_file()
+    assert (tmp_path / "models" / "model" / "model.safetensors").is_file()
+    assert set(json.loads((tmp_path / "metrics" / "eval.json").read_text(encoding="utf-8"))["test"]) == {
+        "accuracy",
+        "macro_f1",
+        "micro_f1",
+    }
