@@ -29,6 +29,7 @@ class BiLSTMTagger(nn.Module):
         softword_dim: int = 0,
         n_lexicon: int = 0,
         lexicon_dim: int = 0,
+        unk_dropout: float = 0.0,
     ) -> None:
         super().__init__()
         self.char_embed = nn.Embedding(n_chars, char_dim, padding_idx=0)
@@ -37,6 +38,7 @@ class BiLSTMTagger(nn.Module):
         self.lexicon_embed = nn.Embedding(n_lexicon, lexicon_dim, padding_idx=0) if lexicon_dim else None
         width = char_dim + 2 * bigram_dim + softword_dim + lexicon_dim
         self.dropout = nn.Dropout(dropout)
+        self.unk_dropout = unk_dropout
         self.lstm = nn.LSTM(
             width,
             hidden,
@@ -48,10 +50,18 @@ class BiLSTMTagger(nn.Module):
         self.emissions = nn.Linear(2 * hidden, n_tags)
         self.head = head
 
+    def _as_unknown(self, ids: torch.Tensor) -> torch.Tensor:
+        """While training, replace known ids by ``<unk>`` (id 1) at rate ``unk_dropout``, so the
+        model learns to tag from context the characters it will not know at test time."""
+        if not (self.training and self.unk_dropout):
+            return ids
+        drop = (torch.rand(ids.shape, device=ids.device) < self.unk_dropout) & (ids > 1)
+        return ids.masked_fill(drop, 1)
+
     def features(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
-        parts = [self.char_embed(batch["chars"])]
+        parts = [self.char_embed(self._as_unknown(batch["chars"]))]
         if self.bigram_embed is not None:
-            parts.append(self.bigram_embed(batch["bigrams"]).flatten(2))
+            parts.append(self.bigram_embed(self._as_unknown(batch["bigrams"])).flatten(2))
         if self.softword_embed is not None:
             parts.append(self.softword_embed(batch["softwords"]))
         if self.lexicon_embed is not None:

@@ -27,6 +27,7 @@ def bilstm_crf(
     hidden: PositiveInt = 256,
     layers: PositiveInt = 1,
     dropout: Dropout = 0.5,
+    unk_dropout: Annotated[float, Field(ge=0, lt=1)] = 0.0,
     head: registry.losses.name_type = "crf_nll.v1",
     char_vectors: str | None = None,
     freeze_char_vectors: bool = False,
@@ -54,6 +55,7 @@ def bilstm_crf(
         softword_dim=softword_dim,
         n_lexicon=len(vocabs["lexicon"]) if lexicon_dim else 0,
         lexicon_dim=lexicon_dim,
+        unk_dropout=unk_dropout,
     )
     if char_vectors:
         matrix, _ = registry.vectors.get("word2vec_text.v1")(char_vectors, vocabs["chars"], char_dim)
