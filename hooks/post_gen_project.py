@@ -1,0 +1,138 @@
+"""cookiecutter post-generation hook: keep the chosen task type's sample data, set up git and
+DVC where the task is not inside a repository yet, check that mtf_lib is installed, and print
+the next steps. Runs in the generated task folder.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote
+
+# Rendered by cookiecutter (URL-encoded: see pre_gen_project.py).
+TASK_TYPE = unquote("{{ cookiecutter.task_type | urlencode }}")
+TEMPLATE = unquote("{{ cookiecutter._template | urlencode }}")
+REPO_DIR = unquote("{{ cookiecutter._repo_dir | urlencode }}")
+
+SAMPLE = Path("data") / "sample"
+
+
+def keep_sample_data(task_type: str) -> None:
+    """The template holds a sample data set per task type; keep the chosen one as data/sample/*."""
+    for folder in sorted(p for p in SAMPLE.iterdir() if p.is_dir()):
+        if folder.name == task_type:
+            for file in folder.iterdir():
+                file.rename(SAMPLE / file.name)
+            folder.rmdir()
+        else:
+            shutil.rmtree(folder)
+
+
+def run(*cmd: str) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def inside_git_work_tree() -> bool:
+    if not shutil.which("git"):
+        return False
+    return run("git", "rev-parse", "--is-inside-work-tree").stdout.strip() == "true"
+
+
+def dvc_root() -> Path | None:
+    """The enclosing DVC project (a parent holding .dvc/), as DVC itself finds it."""
+    here = Path.cwd().resolve()
+    return next((p for p in (here, *here.parents) if (p / ".dvc").is_dir()), None)
+
+
+def dvc_command() -> list[str] | None:
+    """`dvc` on PATH, else the DVC installed beside cookiecutter (an unactivated virtualenv)."""
+    if shutil.which("dvc"):
+        return ["dvc"]
+    return [sys.executable, "-m", "dvc"] if importlib.util.find_spec("dvc") else None
+
+
+def dvc_init(*flags: str) -> list[str]:
+    dvc = dvc_command()
+    if not dvc:
+        return ["dvc is not installed here: `pip install dvc`, then run `dvc init` in this folder"]
+    result = run(*dvc, "init", "-q", *flags)
+    if result.returncode != 0:
+        return [f"`dvc init {' '.join(flags)}` failed: {result.stderr.strip()}"]
+    return []
+
+
+def set_up_repository() -> tuple[str, list[str]]:
+    """(what was done, problems). Inside a repository the task joins it: no nested git or DVC."""
+    if inside_git_work_tree():
+        root = dvc_root()
+        if root:
+            return f"joined the DVC project at {root}", []
+        # A git repository without DVC: a DVC project of its own inside this folder only.
+        return "initialised a DVC project in this folder (dvc init --subdir)", dvc_init("--subdir")
+    if not shutil.which("git"):
+        return "no git repository", ["git is not installed: install it, then run `git init && dvc init` here"]
+    init = run("git", "init", "-q")
+    if init.returncode != 0:
+        return "no git repository", [f"`git init` failed: {init.stderr.strip()}"]
+    problems = dvc_init()
+    return "initialised a git repository and a DVC project in this folder", problems or first_commit()
+
+
+def first_commit() -> list[str]:
+    """dvclive (the train stage's logger) fails in a git repository without any commit."""
+    run("git", "add", "-A")
+    commit = run("git", "commit", "-q", "-m", "New mtf task from the template")
+    if commit.returncode != 0:
+        return [f"`git commit` failed ({commit.stderr.strip()}): commit once before `dvc repro`"]
+    return []
+
+
+def mtf_lib_problem() -> str | None:
+    """Checked with the `python` on PATH: that is the one dvc.yaml's stage commands run."""
+    python = shutil.which("python")
+    if python and run(python, "-c", "import mtf_lib").returncode == 0:
+        return None
+    if importlib.util.find_spec("mtf_lib"):
+        return (
+            f"`python` on PATH ({python or 'none'}) cannot import mtf_lib, which is installed for {sys.executable}: "
+            "activate that environment before `dvc repro` (dvc.yaml runs `python`)"
+        )
+    return f"mtf_lib is not installed; install it:  {install_hint()}"
+
+
+def install_hint() -> str:
+    if REPO_DIR == TEMPLATE:  # a local template, not a clone of a URL
+        # A relative path is relative to where cookiecutter started, which PWD still names.
+        checkout = Path(os.environ.get("PWD", "."), REPO_DIR)
+        if (checkout / "mtf_lib").is_dir():
+            return f"pip install -e {checkout.resolve()}"
+        return "pip install -e <path to your mtf checkout>"
+    return f"pip install mtf   (or: pip install -e <a clone of {TEMPLATE}>)"
+
+
+def main() -> int:
+    keep_sample_data(TASK_TYPE)
+    done, problems = set_up_repository()
+    library = mtf_lib_problem()
+    if library:
+        problems.append(library)
+    task = Path.cwd()
+    print(f"\nmtf: created the {TASK_TYPE} task {task.name} in {task} ({done}).")
+    for problem in problems:
+        print(f"warning: {problem}")
+    print("\nNext steps:")
+    print(f"  cd {task}")
+    print("  mtf check params.yaml     # validate the params")
+    print("  dvc repro                 # run the pipeline on the sample data in data/sample/")
+    print("  dvc metrics show          # scores")
+    print("  git add . && git commit   # before `dvc exp run --queue`: the queue stashes away untracked files")
+    print("Then point params.yaml's preprocess.train/dev/test at your own data (see README.md).\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

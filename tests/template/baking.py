@@ -1,0 +1,41 @@
+"""Generate tasks from this repository's template with cookiecutter's Python API, in temporary folders."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+from tests.conftest import REPO, run_env
+
+TASK_TYPES = ("tagging", "classification")
+TAG_SCHEMES = ("BIO", "BIOES", "BMES")
+# Every combination of the template's options: the tag scheme applies to tagging tasks only.
+COMBINATIONS = [("tagging", scheme) for scheme in TAG_SCHEMES] + [("classification", "none")]
+STAGES = ("preprocess", "dataset", "train", "evaluate")
+
+
+def bake(output_dir: Path, **answers: str) -> Path:
+    """The generated task folder (``output_dir/<task_slug>``); raises as cookiecutter does."""
+    return Path(cookiecutter(str(REPO), no_input=True, output_dir=str(output_dir), extra_context=answers))
+
+
+def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, cwd=cwd, env=run_env(), capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, f"{cmd} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def git_dvc_repo(path: Path) -> Path:
+    """A repository like this one: git with a first commit, DVC initialised."""
+    path.mkdir(parents=True, exist_ok=True)
+    run(["git", "init", "-q"], path)
+    run(["dvc", "init", "-q"], path)
+    commit_all(path, "init")
+    return path
+
+
+def commit_all(repo: Path, message: str) -> None:
+    run(["git", "add", "-A"], repo)
+    run(["git", "commit", "-qm", message], repo)

@@ -1,0 +1,205 @@
+"""Bake tests (as cookiecutter-data-science does): every combination of options generates a
+complete task with nothing left unrendered, valid YAML and params that ``mtf check`` accepts;
+the flagship's answers give the root's stage scripts byte for byte; bad answers fail clearly
+and leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from cookiecutter.exceptions import FailedHookException
+
+from mtf_lib.cli import main as mtf
+from mtf_lib.config import read_yaml
+from mtf_lib.text.labelled_readers import read_labelled_jsonl
+from mtf_lib.text.readers import read_jsonl
+from tests.conftest import REPO, VENV_BIN
+from tests.template.baking import COMBINATIONS, STAGES, bake, run
+
+SPLITS = ("train", "dev", "test")
+UNRENDERED = ("{{", "}}", "{%", "%}", "{#", "#}")
+# Not generated files: the repository the post-generation hook set up around the task.
+SET_UP_BY_HOOK = (".git", ".dvc", ".dvcignore")
+
+
+def generated_files(task: Path) -> list[Path]:
+    return [p for p in sorted(task.rglob("*")) if p.is_file() and p.relative_to(task).parts[0] not in SET_UP_BY_HOOK]
+
+
+@pytest.fixture(scope="module", params=COMBINATIONS, ids=[f"{t}-{s}" for t, s in COMBINATIONS])
+def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    task_type, scheme = request.param
+    out = tmp_path_factory.mktemp("bake") / "apps" / "demo_app"
+    task = bake(out, task_slug=f"{task_type}_task", task_type=task_type, tag_scheme=scheme)
+    return task, task_type, scheme
+
+
+def test_generates_a_task_folder_shaped_like_the_root(baked: tuple[Path, str, str]) -> None:
+    task, task_type, _ = baked
+    assert task.name == f"{task_type}_task" and task.parent.name == "demo_app"
+    names = {p.relative_to(task).as_posix() for p in generated_files(task)}
+    expected = {"README.md", "dvc.yaml", "params.yaml", ".gitignore", f"tests/test_demo_app_{task_type}_task.py"}
+    expected |= {f"stages/{stage}.py" for stage in (*STAGES, "fetch")}
+    expected |= {f"data/sample/{split}.jsonl" for split in SPLITS}
+    assert names == expected  # the other task types' sample data sets are gone
+
+
+def test_nothing_is_left_unrendered(baked: tuple[Path, str, str]) -> None:
+    task, _, _ = baked
+    for path in generated_files(task):
+        text = path.read_text(encoding="utf-8")
+        left = [mark for mark in UNRENDERED if mark in text]
+        assert not left, f"{path.relative_to(task)} still holds {left}"
+        assert "{{" not in path.name and "}}" not in path.name
+
+
+def test_every_yaml_file_parses(baked: tuple[Path, str, str]) -> None:
+    task, _, _ = baked
+    yaml_files = [p for p in generated_files(task) if p.suffix in (".yaml", ".yml")]
+    assert {p.name for p in yaml_files} == {"dvc.yaml", "params.yaml"}
+    for path in yaml_files:
+        assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), dict), path
+
+
+def test_mtf_check_accepts_the_params(baked: tuple[Path, str, str], capsys: pytest.CaptureFixture) -> None:
+    task, task_type, scheme = baked
+    assert mtf(["check", str(task / "params.yaml")]) == 0, capsys.readouterr().err
+    params = read_yaml(task / "params.yaml")
+    assert params["task"] == {"name": f"{task_type}_task", "type": task_type}
+    assert params["fetch"] == {"dataset": None}
+    assert [params["preprocess"][split] for split in SPLITS] == [f"data/sample/{s}.jsonl" for s in SPLITS]
+    if task_type == "tagging":
+        assert params["preprocess"]["input_scheme"] == params["preprocess"]["scheme"] == scheme
+
+
+def test_pipeline_has_no_fetch_stage_and_takes_data_files_from_params(baked: tuple[Path, str, str]) -> None:
+    task, _, _ = baked
+    stages = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert list(stages) == list(STAGES)  # nothing to fetch: the sample data are in the task
+    for name, stage in stages.items():
+        assert f"stages/{name}.py" in stage["deps"]
+        assert not [d for d in stage["deps"] if d.startswith("mtf_lib")]  # the library is installed
+    assert {"${preprocess.train}", "${preprocess.dev}", "${preprocess.test}"} <= set(stages["preprocess"]["deps"])
+
+
+def test_sample_data_set_is_readable_and_big_enough(baked: tuple[Path, str, str]) -> None:
+    task, task_type, scheme = baked
+    sample = task / "data" / "sample"
+    if task_type == "tagging":
+        splits = {s: list(read_jsonl(sample / f"{s}.jsonl", scheme=scheme)) for s in SPLITS}
+        for sentences in splits.values():
+            kinds = {tag.split("-", 1)[1] for s in sentences for tag in s.tags if tag != "O"}
+            assert kinds == {"PER", "ORG", "LOC"}
+    else:
+        splits = {s: list(read_labelled_jsonl(sample / f"{s}.jsonl")) for s in SPLITS}
+        for texts in splits.values():
+            assert len({t.label for t in texts}) == 3
+    assert sum(len(examples) for examples in splits.values()) >= 60
+    assert all(splits.values())
+
+
+def test_the_outside_of_any_repository_gets_git_and_dvc(baked: tuple[Path, str, str]) -> None:
+    task, _, _ = baked
+    assert (task / ".git").is_dir() and (task / ".dvc").is_dir()
+    # dvclive (in the train stage) needs a commit to exist: the hook made the first one.
+    assert run(["git", "log", "--oneline"], task).stdout.strip()
+
+
+# --- the flagship's answers: no drift between the root task and the template --------------------
+
+FLAGSHIP = {"task_slug": "ner", "task_type": "tagging", "tag_scheme": "BIOES", "description": "Chinese NER"}
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bake(tmp_path_factory.mktemp("flagship"), **FLAGSHIP)
+
+
+def test_flagship_answers_give_the_root_stage_scripts_byte_for_byte(flagship: Path) -> None:
+    root_scripts = {p.name: p.read_bytes() for p in (REPO / "stages").glob("*.py")}
+    generated = {p.name: p.read_bytes() for p in (flagship / "stages").glob("*.py")}
+    assert sorted(generated) == sorted(root_scripts)
+    drifted = [name for name in root_scripts if generated[name] != root_scripts[name]]
+    assert not drifted, (
+        f"the template's stage scripts differ from the root's: {drifted}; "
+        "copy them: cp stages/*.py '{{cookiecutter.task_slug}}/stages/'"
+    )
+
+
+def test_flagship_answers_give_the_root_params_keys(flagship: Path) -> None:
+    root = read_yaml(REPO / "params.yaml")
+    generated = read_yaml(flagship / "params.yaml")
+    assert {group: sorted(keys) for group, keys in generated.items()} == {
+        group: sorted(keys) for group, keys in root.items()
+    }, "the template's tagging params.yaml and the root's have different keys: update the template"
+
+
+def test_flagship_answers_give_the_root_stage_definitions(flagship: Path) -> None:
+    """Same commands, params, outputs, metrics and plots per stage; only the data deps differ."""
+    root = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    generated = yaml.safe_load((flagship / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    for name, stage in generated.items():
+        for key in ("cmd", "params", "outs", "metrics", "plots"):
+            assert stage.get(key) == root[name].get(key), f"{name}.{key} differs from the root's dvc.yaml"
+
+
+# --- bad answers ----------------------------------------------------------------------------------
+
+BAD_ANSWERS = [
+    ({"task_slug": "my task!"}, "task_slug 'my task!' is not a valid slug"),
+    ({"task_slug": "1st_task"}, "task_slug '1st_task' is not a valid slug"),
+    ({"task_slug": "MyTask"}, "task_slug 'MyTask' is not a valid slug"),
+    ({"task_slug": "class"}, "task_slug 'class' is not a valid slug"),
+    ({"task_slug": "it's"}, 'task_slug "it\'s" is not a valid slug'),
+    ({"app_slug": "my-app"}, "app_slug 'my-app' is not a valid slug"),
+    ({"task_type": "tagging", "tag_scheme": "IOB2"}, "tag_scheme 'IOB2' is not a tag scheme"),
+    ({"task_type": "classification", "tag_scheme": "BIO"}, "tag_scheme 'BIO' applies to tagging tasks only"),
+    ({"description": 'two\nlines with "quotes"'}, "must be one non-empty line"),
+]
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[str(a) for a, _ in BAD_ANSWERS])
+def test_bad_answers_fail_clearly_and_leave_nothing(
+    answers: dict[str, str], message: str, tmp_path: Path, capfd: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "apps" / "demo_app"
+    with pytest.raises(FailedHookException):
+        bake(out, **answers)
+    assert message in capfd.readouterr().err
+    assert not out.exists() or not list(out.iterdir()), "a failed generation left files behind"
+
+
+def test_unknown_task_type_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="choices are"):
+        bake(tmp_path, task_type="seq2seq")
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_app_slug_unlike_the_output_folder_is_noted(tmp_path: Path, capfd: pytest.CaptureFixture) -> None:
+    bake(tmp_path / "apps" / "shop", task_slug="reviews")
+    assert "note: app_slug is 'demo_app'" in capfd.readouterr().out
+    bake(tmp_path / "apps" / "demo_app", task_slug="reviews")
+    assert "note:" not in capfd.readouterr().out
+
+
+def test_command_line_reports_a_bad_slug_and_exits_1(tmp_path: Path) -> None:
+    out = tmp_path / "apps" / "demo_app"
+    cmd = [str(VENV_BIN / "cookiecutter"), str(REPO), "--no-input", "-o", str(out), "task_slug=my task!"]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "error: task_slug 'my task!' is not a valid slug" in result.stderr
+    assert not (out / "my task!").exists()
+
+
+def test_generated_inside_a_repository_it_joins_its_dvc_project(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    run(["git", "init", "-q"], repo)
+    run(["dvc", "init", "-q"], repo)
+    task = bake(repo / "apps" / "demo_app", task_slug="inner")
+    assert not (task / ".git").exists() and not (task / ".dvc").exists()
+    assert Path(run(["dvc", "root"], task).stdout.strip()) == Path("../../..")

@@ -1,0 +1,16 @@
+"""Preprocess stage: raw files → normalised records in the task's own format under data/preprocessed."""
+
+from pathlib import Path
+
+from mtf_lib.stage import run_stage
+
+
+def preprocess(params, args) -> None:  # noqa: ANN001
+    from mtf_lib.tasks import task_module
+
+    counts = task_module(params.task.type, "preprocess").preprocess(params.preprocess, Path(args.out))
+    print(f"preprocessed: {counts}")
+
+
+if __name__ == "__main__":
+    run_stage(preprocess, __doc__, lambda p: p.add_argument("--out", default="data/preprocessed"))

@@ -1,0 +1,34 @@
+"""Train stage: fit the model (resuming from models/checkpoints), save the bundle to models/model.
+
+Runs on one process, or on several under torchrun (--nproc-per-node N stages/train.py).
+"""
+
+from pathlib import Path
+
+from mtf_lib.stage import run_stage
+
+
+def train(params, args) -> None:  # noqa: ANN001
+    from mtf_lib.tasks import task_module
+
+    result = task_module(params.task.type, "train").train(
+        params,
+        Path(args.data),
+        Path(args.checkpoints),
+        Path(args.bundle),
+        Path(args.live),
+        not args.no_progress,
+    )
+    print(f"best epoch {result.best_epoch}: {result.best_metrics}")
+
+
+def arguments(parser) -> None:  # noqa: ANN001
+    parser.add_argument("--data", default="data/dataset")
+    parser.add_argument("--checkpoints", default="models/checkpoints")
+    parser.add_argument("--bundle", default="models/model")
+    parser.add_argument("--live", default="metrics/train")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+if __name__ == "__main__":
+    run_stage(train, __doc__, arguments)
