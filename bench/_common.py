@@ -42,7 +42,7 @@ def fetch_resume_ner(dest_root: Path) -> Path:
     mirror = data_mirror()
     if mirror is None:
         raise SystemExit(
-            "no data mirror: set MTF_DATA_MIRROR to a folder holding resume_ner/ (e.g. /work/shared/datasets), "
+            "no data mirror: set MTF_DATA_MIRROR to a folder holding resume_ner/ (e.g. ../shared/datasets), "
             "or run the fetch stage first"
         )
     fetch_dataset(DATASET, dest_root, mirror=mirror)

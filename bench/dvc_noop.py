@@ -87,7 +87,7 @@ def run(quick: bool, runs: int | None, threads: int | None) -> dict[str, Any]:
     runs = runs or (1 if quick else 3)
     mirror = data_mirror()
     if mirror is None:
-        raise SystemExit("set MTF_DATA_MIRROR to a folder holding resume_ner/ (e.g. /work/shared/datasets)")
+        raise SystemExit("set MTF_DATA_MIRROR to a folder holding resume_ner/ (e.g. ../shared/datasets)")
     stages = list(yaml.safe_load((ROOT / "dvc.yaml").read_text(encoding="utf-8"))["stages"])
     with tempfile.TemporaryDirectory(prefix="mtf-bench-dvc-") as tmp:
         repo = Path(tmp) / "repo"

@@ -52,9 +52,9 @@ def command(name: str, args: argparse.Namespace) -> list[str]:
 def shown(name: str, cmd: list[str]) -> str:
     """The command as a person would type it in the repo root."""
     text = shlex.join([display_python(), *cmd[1:]])
-    mirror = os.environ.get("MTF_DATA_MIRROR")
-    if mirror and name in NEEDS_DATA:
-        text = f"MTF_DATA_MIRROR={shlex.quote(mirror)} {text}"
+    if os.environ.get("MTF_DATA_MIRROR") and name in NEEDS_DATA:
+        # The variable, not this machine's path: the command must read the same anywhere.
+        text = f"MTF_DATA_MIRROR=<datasets folder> {text}"
     return text
 
 

@@ -16,10 +16,15 @@ SHARED_DATASETS = REPO.parent / "shared" / "datasets"
 VENV_BIN = Path(sys.executable).parent
 
 
+def mirror_dir() -> Path:
+    """The local data-set mirror: ``$MTF_DATA_MIRROR``, else ``../shared/datasets``."""
+    return Path(os.environ.get("MTF_DATA_MIRROR") or SHARED_DATASETS)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def data_mirror() -> Path:
     """Every test reads data sets from the local mirror; nothing is downloaded."""
-    mirror = Path(os.environ.get("MTF_DATA_MIRROR") or SHARED_DATASETS)
+    mirror = mirror_dir()
     if not (mirror / "resume_ner").is_dir():
         pytest.exit(f"data mirror {mirror} has no resume_ner/: set MTF_DATA_MIRROR to the shared datasets folder")
     os.environ["MTF_DATA_MIRROR"] = str(mirror)

@@ -14,8 +14,9 @@ import pytest
 from mtf_lib import assets
 from mtf_lib.assets import DATASETS, MIRROR_ENV, AssetError, fetch_dataset, sha256_of
 from mtf_lib.errors import InputError
+from tests.conftest import mirror_dir
 
-MIRROR = Path("/work/shared/datasets")
+MIRROR = mirror_dir()
 RESUME_FILES = ["train.char.bmes", "dev.char.bmes", "test.char.bmes"]
 
 

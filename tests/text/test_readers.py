@@ -9,8 +9,9 @@ import pytest
 
 from mtf_lib.errors import InputError
 from mtf_lib.text.readers import READERS, DataFormatError, TaggedSentence, read_char_tagged, read_jsonl
+from tests.conftest import mirror_dir
 
-RESUME_DEV = Path("/work/shared/datasets/resume_ner/dev.char.bmes")
+RESUME_DEV = mirror_dir() / "resume_ner" / "dev.char.bmes"
 
 
 def _write(path: Path, text: str) -> Path:

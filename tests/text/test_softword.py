@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from mtf_lib.text.readers import read_char_tagged
 from mtf_lib.text.softword import SOFTWORD_TAGS, softword_features, word_positions
+from tests.conftest import mirror_dir
 
-RESUME = Path("/work/shared/datasets/resume_ner")
+RESUME = mirror_dir() / "resume_ner"
 
 
 @pytest.mark.parametrize(
