@@ -1,0 +1,1 @@
+"""Tests package (lets test modules import tests.conftest helpers)."""
