@@ -1,15 +1,19 @@
-"""Plots rendered as PNG files (matplotlib, no browser or CDN needed to view them)."""
+"""Plots rendered as PNG files (matplotlib, no browser or CDN needed to view them).
+
+Class names are drawn with an installed font that has all their glyphs (Chinese labels need a
+CJK font); without one, a confusion matrix numbers its classes and says so in its title.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from mtf_lib.io import atomic_write
 
 
-def _pyplot():
+def pyplot():  # noqa: ANN201 - matplotlib.pyplot, imported on first use
     import matplotlib
 
     matplotlib.use("Agg")
@@ -18,14 +22,15 @@ def _pyplot():
     return plt
 
 
-def _save(fig, path: Path) -> None:  # noqa: ANN001
+def save_png(fig, path: Path) -> None:  # noqa: ANN001 - a matplotlib Figure
+    """Write ``fig`` atomically as a PNG."""
     with atomic_write(path) as handle:
         fig.savefig(handle, format="png", dpi=110, bbox_inches="tight")
 
 
 def bar_chart(values: Mapping[str, float], title: str, xlabel: str, path: Path) -> None:
     """Horizontal bars, one per key (e.g. F1 per entity type)."""
-    plt = _pyplot()
+    plt = pyplot()
     names = list(values)
     fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.2))
     bars = ax.barh(names, [values[n] for n in names], color="#4C72B0")
@@ -34,7 +39,7 @@ def bar_chart(values: Mapping[str, float], title: str, xlabel: str, path: Path) 
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    _save(fig, path)
+    save_png(fig, path)
     plt.close(fig)
 
 
@@ -50,7 +55,7 @@ def read_live_series(live_dir: Path) -> dict[str, list[tuple[float, float]]]:
 
 def training_curves(series: Mapping[str, list[tuple[float, float]]], path: Path) -> None:
     """One panel for the training loss, one for the dev metrics, per epoch."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, (loss_ax, dev_ax) = plt.subplots(1, 2, figsize=(10, 3.6))
     for name, points in series.items():
         ax = loss_ax if "loss" in name else dev_ax
@@ -60,5 +65,53 @@ def training_curves(series: Mapping[str, list[tuple[float, float]]], path: Path)
         ax.set_title(title)
         ax.grid(alpha=0.3)
         ax.legend()
-    _save(fig, path)
+    save_png(fig, path)
     plt.close(fig)
+
+
+def font_for(text: str) -> str | None:
+    """The family of an installed font with a glyph for every character of ``text`` (DejaVu Sans first)."""
+    from matplotlib import font_manager
+
+    needed = {ord(c) for c in text}
+    fonts = sorted(font_manager.fontManager.ttflist, key=lambda f: (f.name != "DejaVu Sans", f.name))
+    for font in fonts:
+        if font.name.startswith("Last Resort"):
+            continue  # maps every code point to a placeholder box: no real glyphs
+        try:
+            if needed <= font_manager.get_font(font.fname).get_charmap().keys():
+                return font.name
+        except (OSError, RuntimeError):  # an unreadable font file
+            continue
+    return None
+
+
+def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str], path: Path) -> None:
+    """Counts of (gold row, predicted column) over ``labels``, each row shaded by its share.
+
+    Draws nothing but the axes for an empty ``labels``; callers pass the labels they report.
+    """
+    from sklearn.metrics import confusion_matrix as counts_of
+
+    plt = pyplot()
+    counts = counts_of(gold, predicted, labels=list(labels))
+    shares = counts / counts.sum(axis=1, keepdims=True).clip(min=1)
+    family = font_for("".join(labels))
+    names = list(labels) if family else [str(i) for i in range(len(labels))]
+    title = "test confusion matrix" + ("" if family else " (classes numbered in eval.json's test_per_class order)")
+    size = 1.6 + 0.55 * len(labels)
+    with plt.rc_context({"font.family": family or "DejaVu Sans"}):
+        fig, ax = plt.subplots(figsize=(size + 1.2, size))
+        image = ax.imshow(shares, cmap="Blues", vmin=0, vmax=1)
+        for row in range(len(labels)):
+            for col in range(len(labels)):
+                color = "white" if shares[row, col] > 0.5 else "black"
+                ax.text(col, row, str(counts[row, col]), ha="center", va="center", color=color, fontsize=8)
+        ax.set_xticks(range(len(labels)), names, rotation=45, ha="right")
+        ax.set_yticks(range(len(labels)), names)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("gold")
+        ax.set_title(title, fontsize=9)
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the gold class")
+        save_png(fig, path)
+        plt.close(fig)

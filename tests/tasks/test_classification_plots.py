@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mtf_lib.tasks.classification.plots import confusion_matrix, font_for
+from mtf_lib.plots import confusion_matrix, font_for
 
 
 def test_font_for_prefers_the_default_and_skips_placeholder_fonts() -> None:

@@ -9,7 +9,7 @@ from mtf_lib import plots
 from mtf_lib.inference import Predictor
 from mtf_lib.io import write_json
 from mtf_lib.metrics.classification import classification_scores, per_class_report
-from mtf_lib.tasks.classification.plots import confusion_matrix
+from mtf_lib.plots import confusion_matrix
 from mtf_lib.tasks.common import read_preprocessed
 
 
