@@ -101,6 +101,36 @@ def build_flagship(dataset_dir: Path, **overrides: Any) -> Any:
     return build_model({**params.model.model_dump(), **overrides}, load_vocabs(dataset_dir / "vocab"))
 
 
+def hand_optimizer(model: Any, tp: Any, total_steps: int) -> tuple[Any, Any]:
+    """The optimizer and schedule ``train`` params name, built as the Trainer builds them."""
+    from mtf_lib import registry
+    from mtf_lib.training.seed import seed_everything
+
+    seed_everything(tp.seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = registry.optimizers.get(tp.optimizer)(params, lr=tp.lr, weight_decay=tp.weight_decay)
+    scheduler = registry.schedulers.get(tp.scheduler)(
+        optimizer, total_steps=total_steps, warmup_steps=int(tp.warmup_ratio * total_steps)
+    )
+    return optimizer, scheduler
+
+
+def hand_step(model: Any, batch: dict[str, Any], tp: Any, optimizer: Any, scheduler: Any, amp: Any = None) -> Any:
+    """One plain training step (autocast to ``amp`` if given, backward, clip, step); the loss."""
+    import torch
+
+    device_type = next(model.parameters()).device.type
+    with torch.autocast(device_type, dtype=amp or torch.bfloat16, enabled=amp is not None):
+        loss = model(batch)["loss"]
+    loss.backward()
+    if tp.clip_norm > 0:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), tp.clip_norm)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    scheduler.step()
+    return loss.detach()
+
+
 def median(values: Sequence[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2

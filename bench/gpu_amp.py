@@ -23,7 +23,18 @@ from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, build_flagship, emit, fixed_batches, load_repo_params, machine, prepare_dataset, timed
+from _common import (
+    ROOT,
+    build_flagship,
+    emit,
+    fixed_batches,
+    hand_optimizer,
+    hand_step,
+    load_repo_params,
+    machine,
+    prepare_dataset,
+    timed,
+)
 
 FIRST_STEP_RTOL = 0.02  # same weights and batch: bf16 rounding only
 LAST_STEPS_RTOL = 0.15  # after N steps the two runs have drifted apart: a loose check
@@ -37,28 +48,12 @@ def train_steps(
     returns the seconds of the steps after ``warmup`` and every step's loss."""
     import torch
 
-    from mtf_lib import registry
-    from mtf_lib.training.seed import seed_everything
-
-    seed_everything(tp.seed)
-    optimizer = registry.optimizers.get(tp.optimizer)(model.parameters(), lr=tp.lr, weight_decay=tp.weight_decay)
-    total = len(batches)
-    scheduler = registry.schedulers.get(tp.scheduler)(
-        optimizer, total_steps=total, warmup_steps=int(tp.warmup_ratio * total)
-    )
+    optimizer, scheduler = hand_optimizer(model, tp, len(batches))
     model.train()
     losses = []
 
     def step(batch: dict[str, Any]) -> None:
-        with torch.autocast(device.type, dtype=dtype or torch.bfloat16, enabled=dtype is not None):
-            loss = model(batch)["loss"]
-        loss.backward()
-        if tp.clip_norm > 0:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), tp.clip_norm)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-        scheduler.step()
-        losses.append(loss.detach())
+        losses.append(hand_step(model, batch, tp, optimizer, scheduler, amp=dtype))
 
     def sync() -> None:
         if device.type == "cuda":

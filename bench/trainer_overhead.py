@@ -27,6 +27,8 @@ from _common import (
     emit,
     fetch_resume_ner,
     fixed_batches,
+    hand_optimizer,
+    hand_step,
     load_repo_params,
     machine,
     median,
@@ -41,31 +43,15 @@ def hand_loop(model: Any, batches: list[dict[str, Any]], epochs: int, tp: Any, d
     """forward → loss → backward → clip → optimizer step → scheduler step; per-epoch mean losses."""
     import torch
 
-    from mtf_lib import registry
-    from mtf_lib.training.seed import seed_everything
-
-    seed_everything(tp.seed)
     model = model.to(device)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = registry.optimizers.get(tp.optimizer)(params, lr=tp.lr, weight_decay=tp.weight_decay)
-    total_steps = epochs * len(batches)
-    scheduler = registry.schedulers.get(tp.scheduler)(
-        optimizer, total_steps=total_steps, warmup_steps=int(tp.warmup_ratio * total_steps)
-    )
+    optimizer, scheduler = hand_optimizer(model, tp, epochs * len(batches))
     model.train()
     losses = []
     for _ in range(epochs):
         epoch_loss = torch.zeros((), device=device)
         for batch in batches:
             batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
-            loss = model(batch)["loss"]
-            loss.backward()
-            if tp.clip_norm > 0:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), tp.clip_norm)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            scheduler.step()
-            epoch_loss += loss.detach()
+            epoch_loss += hand_step(model, batch, tp, optimizer, scheduler)
         losses.append(epoch_loss.item() / len(batches))
     return losses
 
