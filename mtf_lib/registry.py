@@ -9,8 +9,9 @@ A user registers a component from their own stage code without editing mtf_lib::
 
 Keyword-only parameters are the component's settings, validated from params.yaml.
 
-Built-in components are registered when their modules are imported; ``load_builtins`` does
-that lazily so that importing the registry itself stays cheap.
+Built-in components are registered when their modules are imported. Each registry imports its
+own modules on first use, so importing the registry stays cheap and serving a model (which looks
+up models and losses) never imports training code (callbacks, optimizers).
 """
 
 from __future__ import annotations
@@ -20,18 +21,6 @@ import importlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
-# Modules whose import registers the built-in components of each kind.
-_BUILTIN_MODULES = (
-    "mtf_lib.text.tokenizers",
-    "mtf_lib.data.vectors",
-    "mtf_lib.models.taggers",
-    "mtf_lib.models.classifiers",
-    "mtf_lib.losses",
-    "mtf_lib.optim",
-    "mtf_lib.metrics.registered",
-    "mtf_lib.training.callbacks",
-)
-
 
 class UnknownComponentError(KeyError):
     """Raised for a component name that no registry entry matches."""
@@ -40,9 +29,11 @@ class UnknownComponentError(KeyError):
 class Registry:
     """A mapping of versioned names to factories for one kind of component."""
 
-    def __init__(self, kind: str, plural: str) -> None:
+    def __init__(self, kind: str, plural: str, builtins: tuple[str, ...] = ()) -> None:
         self.kind = kind
         self.plural = plural
+        self._builtins = builtins  # modules whose import registers this kind's built-in components
+        self._builtins_loaded = False
         self._entries: dict[str, Callable[..., Any]] = {}
 
     def __call__(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -63,7 +54,7 @@ class Registry:
         self._entries[name] = func
 
     def get(self, name: str) -> Callable[..., Any]:
-        load_builtins()
+        self.load_builtins()
         try:
             return self._entries[name]
         except KeyError:
@@ -79,7 +70,7 @@ class Registry:
         return f"unknown {self.kind} {name!r}{did_you_mean}; registered: {', '.join(names)}"
 
     def names(self) -> list[str]:
-        load_builtins()
+        self.load_builtins()
         return sorted(self._entries)
 
     @property
@@ -95,8 +86,15 @@ class Registry:
         return Annotated[str, AfterValidator(check)]
 
     def __contains__(self, name: object) -> bool:
-        load_builtins()
+        self.load_builtins()
         return name in self._entries
+
+    def load_builtins(self) -> None:
+        """Import the modules that register this kind's built-in components (once)."""
+        if not self._builtins_loaded:
+            self._builtins_loaded = True
+            for module in self._builtins:
+                importlib.import_module(module)
 
 
 def _is_versioned(name: str) -> bool:
@@ -108,28 +106,16 @@ def _qualname(func: Callable[..., Any]) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-tokenizers = Registry("tokenizer", "tokenizers")
-vectors = Registry("vectors", "vectors")
-models = Registry("model", "models")
-losses = Registry("loss", "losses")
-optimizers = Registry("optimizer", "optimizers")
-schedulers = Registry("scheduler", "schedulers")
-metrics = Registry("metric", "metrics")
-callbacks = Registry("callback", "callbacks")
+tokenizers = Registry("tokenizer", "tokenizers", ("mtf_lib.text.tokenizers",))
+vectors = Registry("vectors", "vectors", ("mtf_lib.data.vectors",))
+models = Registry("model", "models", ("mtf_lib.models.taggers", "mtf_lib.models.classifiers"))
+losses = Registry("loss", "losses", ("mtf_lib.losses",))
+optimizers = Registry("optimizer", "optimizers", ("mtf_lib.optim",))
+schedulers = Registry("scheduler", "schedulers", ("mtf_lib.optim",))
+metrics = Registry("metric", "metrics", ("mtf_lib.metrics.registered",))
+callbacks = Registry("callback", "callbacks", ("mtf_lib.training.callbacks",))
 
 ALL_KINDS = ("tokenizer", "vectors", "model", "loss", "optimizer", "scheduler", "metric", "callback")
 ALL: dict[str, Registry] = {
     r.kind: r for r in (tokenizers, vectors, models, losses, optimizers, schedulers, metrics, callbacks)
 }
-
-_loaded = False
-
-
-def load_builtins() -> None:
-    """Import the modules that register mtf_lib's own components (once)."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in _BUILTIN_MODULES:
-        importlib.import_module(module)

@@ -25,7 +25,7 @@ USER_NAME = "my_tagger.v1"
 @pytest.fixture
 def user_model() -> Iterator[Any]:
     """A model registered the way user code does it; removed again afterwards."""
-    registry.load_builtins()
+    registry.models.load_builtins()
 
     @registry.models(USER_NAME)
     def my_tagger(
