@@ -23,6 +23,11 @@ class Predictor(ABC):
         cls = task_module(meta["task_type"], "predictor").PREDICTOR
         return cls(Path(path), meta)
 
+    @property
+    @abstractmethod
+    def labels(self) -> list[str]:
+        """What the model can output: entity types for tagging, class labels for classification."""
+
     @abstractmethod
     def predict(self, texts: list[str]) -> list[Any]:
         """One result per text, in the task type's own shape."""

@@ -17,10 +17,14 @@ class ClassificationPredictor(Predictor):
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
         super().__init__(directory, meta)
         self.model, self.vocabs, _ = load_classification_bundle(directory)
-        self.labels = self.vocabs["labels"].tokens
+        self._labels = self.vocabs["labels"].tokens
         self.tokenizer = meta["preprocess"]["tokenizer"]
         self.normalize = meta["preprocess"]["normalize"]
         self.max_len = meta["dataset"]["max_len"]
+
+    @property
+    def labels(self) -> list[str]:
+        return self._labels
 
     def probabilities(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """``[len(texts), n_labels]``; columns follow ``self.labels``. Texts go through the same

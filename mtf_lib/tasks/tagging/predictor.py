@@ -16,7 +16,7 @@ from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import encode
 from mtf_lib.tasks.tagging.model_io import load_tagging_bundle
 from mtf_lib.text.normalize import normalize_text
-from mtf_lib.text.schemes import spans_from_tags
+from mtf_lib.text.schemes import spans_from_tags, split_tag
 from mtf_lib.text.softword import lexicon_features, softword_features
 
 
@@ -49,6 +49,10 @@ class TaggingPredictor(Predictor):
         self.normalize = meta["preprocess"]["normalize"]
         self.softword = meta["preprocess"]["softword"]
         self.lexicon = meta["preprocess"].get("lexicon", False)
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted({split_tag(tag)[1] for tag in self.vocabs["labels"].tokens} - {""})
 
     def tag(self, texts: list[str], batch_size: int = 64) -> list[list[str]]:
         """Tag strings for each text (same length as the text)."""
