@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install demo test lint bench clean
+.PHONY: install browser demo serve test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,11 +18,22 @@ demo: install
 	$(VENV)/bin/dvc repro
 	$(VENV)/bin/dvc metrics show
 
+# The demo web app on http://127.0.0.1:5000 (every trained model of the project).
+serve: install
+	$(VENV)/bin/flask --app web run
+
+# The browser test drives Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
+	  { $$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; }
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: install lint
+test: install browser lint
 	$(VENV)/bin/pytest -q
 
 bench: install

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from cookiecutter.main import cookiecutter
 
 from tests.conftest import REPO, run_env
@@ -14,6 +18,27 @@ TAG_SCHEMES = ("BIO", "BIOES", "BMES")
 # Every combination of the template's options: the tag scheme applies to tagging tasks only.
 COMBINATIONS = [("tagging", scheme) for scheme in TAG_SCHEMES] + [("classification", "none")]
 STAGES = ("preprocess", "dataset", "train", "evaluate")
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@localhost",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@localhost",
+}
+
+
+@contextlib.contextmanager
+def baking_environment(config_dir: Path) -> Iterator[None]:
+    """This venv's `dvc` and `python` first on PATH (the hooks and dvc.yaml call them), a git
+    identity for the hooks' and tests' commits, and cookiecutter's replay files kept out of $HOME."""
+    config = Path(config_dir, "config.yaml")
+    config.write_text(f"cookiecutters_dir: {config_dir / 'templates'}\nreplay_dir: {config_dir / 'replay'}\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", run_env()["PATH"])
+        patch.setenv("COOKIECUTTER_CONFIG", str(config))
+        for name, value in GIT_IDENTITY.items():
+            patch.setenv(name, os.environ.get(name, value))
+        yield
 
 
 def bake(output_dir: Path, **answers: str) -> Path:

@@ -1,0 +1,79 @@
+"""mtf's web app: every trained model of the project behind a REST API and demo pages.
+
+    flask --app web run                             # demo (debug off unless --debug)
+    gunicorn -w 2 "web:create_app(preload=True)"    # production
+
+Start-up imports no torch: each model loads on first use (or at start with ``preload``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, current_app, jsonify
+from flask_openapi3 import Info, OpenAPI
+
+from web.api import HEALTH_RESPONSES, api, health
+from web.catalog import Catalog, set_torch_threads
+from web.errors import register_error_handlers, validation_error_response
+from web.pages import pages
+from web.schemas import ErrorResponse
+from web.settings import load_settings
+
+API_VERSION = "1.0.0"
+
+
+def create_app(settings: Mapping[str, Any] | None = None, **overrides: Any) -> OpenAPI:
+    """The app for the tasks that ``settings`` (see web/settings.py) and ``MTF_WEB_*`` point at."""
+    config = load_settings({**(settings or {}), **overrides})
+    app = OpenAPI(
+        __name__,
+        info=Info(
+            title="mtf models API", version=API_VERSION, description="Predict with the project's trained models."
+        ),
+        doc_ui=False,
+        validation_error_status=422,
+        validation_error_model=ErrorResponse,
+        validation_error_callback=validation_error_response,
+    )
+    app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
+    app.json.ensure_ascii = False  # Chinese text stays readable in responses
+    catalog = Catalog(config)
+    app.extensions["mtf"] = catalog
+
+    app.register_api(api)
+    app.get("/healthz", responses=HEALTH_RESPONSES, summary="Liveness: the app runs and sees its tasks")(health)
+    app.add_url_rule("/api/v1/openapi.json", "openapi_document", openapi_document)
+    app.register_blueprint(pages)
+    register_error_handlers(app)
+
+    set_torch_threads(config.torch_threads)
+    if config.preload:
+        catalog.preload()
+    return app
+
+
+def openapi_document() -> Response:
+    document = current_app.extensions.get("mtf_openapi")
+    if document is None:
+        document = tidy_openapi(current_app.api_doc, current_app.extensions["mtf"])
+        current_app.extensions["mtf_openapi"] = document
+    return jsonify(document)
+
+
+def tidy_openapi(document: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """flask-openapi3's document, mended (it writes ``securitySchemes: null``, invalid OpenAPI, and
+    a 422 for every operation, where only those that take input can give one) and made concrete:
+    the ``app`` and ``task`` path parameters list the names this server serves."""
+    if document.get("components", {}).get("securitySchemes", {}) is None:
+        del document["components"]["securitySchemes"]
+    served = {"app": sorted({t.app for t in catalog}), "task": sorted({t.name for t in catalog})}
+    for path_item in document["paths"].values():
+        for operation in path_item.values():
+            if not operation.get("parameters") and not operation.get("requestBody"):
+                operation["responses"].pop("422", None)
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and served.get(parameter["name"]):
+                    parameter["schema"]["enum"] = served[parameter["name"]]
+    return document

@@ -1,0 +1,103 @@
+"""REST API, version 1: list the models, predict with one, check health.
+
+Bodies are validated against web/schemas.py by flask-openapi3, which also builds the OpenAPI
+document (GET /api/v1/openapi.json) from the same models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, jsonify, request, url_for
+from flask_openapi3 import APIBlueprint, Tag
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from web.catalog import Catalog, ModelUnavailable, Task
+from web.errors import json_error
+from web.schemas import ErrorResponse, Health, ModelList, PredictRequest, PredictResponse, TaskPath
+
+models_tag = Tag(name="models", description="trained models of the project's tasks")
+api = APIBlueprint("api", __name__, url_prefix="/api/v1", abp_tags=[models_tag])
+
+ERRORS = {code: ErrorResponse for code in (400, 404, 413, 415, 422, 503)}
+
+
+def catalog() -> Catalog:
+    return current_app.extensions["mtf"]
+
+
+def model_info(task: Task) -> dict[str, Any]:
+    return {
+        "app": task.app,
+        "task": task.name,
+        "task_type": task.task_type,
+        "trained": task.trained,
+        "metrics": task.metrics(),
+        "bundle_hash": task.bundle_hash(),
+        "predict_url": url_for("api.predict", app=task.app, task=task.name),
+        "train_command": task.train_command,
+    }
+
+
+@api.before_request
+def require_json_body() -> None:
+    """Malformed JSON is a 400 and a body of another type a 415, before field validation (422)."""
+    if request.method != "POST":
+        return
+    if not request.is_json:
+        raise UnsupportedMediaType(f"send a JSON body with Content-Type: application/json, not {request.mimetype!r}")
+    try:
+        request.get_json()
+    except BadRequest:
+        raise BadRequest('the body is not valid JSON; expected {"texts": ["...", ...]}') from None
+
+
+@api.get("/models", responses={200: ModelList}, summary="List every task with its model's status and metrics")
+def list_models() -> Response:
+    return jsonify({"models": [model_info(task) for task in catalog()]})
+
+
+@api.post(
+    "/<app>/<task>/predict",
+    responses={200: PredictResponse, **ERRORS},
+    summary="Predict a batch of texts with one task's model",
+)
+def predict(path: TaskPath, body: PredictRequest) -> Response:
+    task = catalog().get(path.app, path.task)
+    if task is None:
+        abort(404, f"no task {path.app}/{path.task}; GET /api/v1/models lists the served tasks")
+    settings = catalog().settings
+    if len(body.texts) > settings.max_texts:
+        return json_error(413, f"{len(body.texts)} texts in one request; the limit is {settings.max_texts}")
+    for n, text in enumerate(body.texts):
+        if len(text) > settings.max_text_chars:
+            return json_error(
+                413, f"texts.{n} has {len(text)} characters; the limit is {settings.max_text_chars}: split it"
+            )
+    try:
+        predictor = task.predictor()
+    except ModelUnavailable as error:
+        return json_error(503, str(error))
+    results = predictor.predict(body.texts)
+    return jsonify(
+        {
+            "app": task.app,
+            "task": task.name,
+            "task_type": task.task_type,
+            "bundle_hash": task.loaded_hash,
+            "results": [result_shape(task.task_type, r) for r in results],
+        }
+    )
+
+
+def result_shape(task_type: str, result: Any) -> dict[str, Any]:
+    """Every result is an object: a tagging result (a list of entities) becomes ``{"entities": [...]}``."""
+    return {"entities": result} if task_type == "tagging" else result
+
+
+def health() -> Response:
+    tasks = list(catalog())
+    return jsonify({"status": "ok", "tasks": len(tasks), "trained": sum(t.trained for t in tasks)})
+
+
+HEALTH_RESPONSES = {200: Health}

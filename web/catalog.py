@@ -1,0 +1,181 @@
+"""Find the tasks of a project and serve their bundles: each model is loaded once, on first use,
+behind a lock, so concurrent first requests load it once and share it.
+
+The catalog reads params.yaml, metrics and bundle files; models load through the Predictor API
+(mtf_lib.inference), never through training code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from mtf_lib.inference import Predictor
+
+log = logging.getLogger(__name__)
+
+BUNDLE_FILE = "bundle.json"
+EVAL_METRICS = Path("metrics") / "eval.json"
+
+
+class ModelUnavailable(Exception):
+    """The task exists but has no usable model; the message says how to get one."""
+
+
+@dataclass
+class Task:
+    app: str
+    name: str
+    task_type: str
+    directory: Path
+    bundle_dir: Path
+    train_command: str
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _predictor: Predictor | None = field(default=None, repr=False)
+    loaded_hash: str | None = field(default=None, repr=False)  # the bundle the loaded model came from
+    _hash: tuple[tuple, str] | None = field(default=None, repr=False)
+
+    @property
+    def trained(self) -> bool:
+        return (self.bundle_dir / BUNDLE_FILE).is_file()
+
+    def metrics(self) -> dict[str, dict[str, float]]:
+        """Headline metrics: the test split's from metrics/eval.json, else the bundle's dev metrics."""
+        test = _read_json(self.directory / EVAL_METRICS).get("test")
+        if isinstance(test, dict):
+            return {"test": _numbers(test)}
+        dev = _read_json(self.bundle_dir / BUNDLE_FILE).get("dev_metrics")
+        return {"dev": _numbers(dev, skip={"epoch", "train_loss"})} if isinstance(dev, dict) else {}
+
+    def bundle_hash(self) -> str | None:
+        """SHA-256 over the bundle's files (names and bytes); recomputed only when a file changes."""
+        if not self.trained:
+            return None
+        files = sorted(p for p in self.bundle_dir.rglob("*") if p.is_file())
+        signature = tuple((str(p.relative_to(self.bundle_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        if self._hash is None or self._hash[0] != signature:
+            digest = hashlib.sha256()
+            for path in files:
+                digest.update(str(path.relative_to(self.bundle_dir)).encode() + b"\0")
+                digest.update(path.read_bytes())
+            self._hash = (signature, digest.hexdigest())
+        return self._hash[1]
+
+    def predictor(self) -> Predictor:
+        """The loaded model; ModelUnavailable when it is not trained or cannot be read."""
+        if self._predictor is not None:
+            return self._predictor
+        with self._lock:
+            if self._predictor is None:
+                self._predictor = self._load()
+        return self._predictor
+
+    def _load(self) -> Predictor:
+        if not self.trained:
+            raise ModelUnavailable(f"{self.app}/{self.name} is not trained yet: run `{self.train_command}`")
+        from mtf_lib.errors import InputError
+        from mtf_lib.inference import Predictor
+
+        try:
+            self.loaded_hash = self.bundle_hash()
+            predictor = Predictor.load(self.bundle_dir)
+        except (InputError, OSError, KeyError, ValueError, RuntimeError) as error:
+            log.exception("cannot load the bundle of %s/%s", self.app, self.name)
+            raise ModelUnavailable(
+                f"the model of {self.app}/{self.name} cannot be loaded ({type(error).__name__}: {error}); "
+                f"retrain it: `{self.train_command}`"
+            ) from error
+        log.info("loaded %s/%s from %s", self.app, self.name, self.bundle_dir)
+        return predictor
+
+
+class Catalog:
+    """Every task found under the settings' patterns, by ``(app, task)``."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        self.tasks: dict[tuple[str, str], Task] = {}
+        for directory in _task_folders(settings):
+            task = _read_task(directory, settings)
+            if task is None:
+                continue
+            key = (task.app, task.name)
+            if key in self.tasks:
+                log.warning("%s: %s/%s is already served from %s", directory, *key, self.tasks[key].directory)
+                continue
+            self.tasks[key] = task
+
+    def get(self, app: str, name: str) -> Task | None:
+        return self.tasks.get((app, name))
+
+    def __iter__(self):  # noqa: ANN204 - an iterator of Task
+        return iter(sorted(self.tasks.values(), key=lambda t: (t.app, t.name)))
+
+    def preload(self) -> None:
+        """Load every trained model now; one that cannot load is logged and answers 503, as it would lazily."""
+        for task in self:
+            if task.trained:
+                try:
+                    task.predictor()
+                except ModelUnavailable as error:
+                    log.warning("%s", error)
+
+
+def set_torch_threads(threads: int | None) -> None:
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def _task_folders(settings: WebSettings) -> list[Path]:
+    root = settings.root.resolve()
+    found: list[Path] = []
+    for pattern in settings.tasks:
+        matches = [root] if pattern.strip("/") in ("", ".") else sorted(root.glob(pattern))
+        found += [p.resolve() for p in matches if (p / "params.yaml").is_file() and p.resolve() not in found]
+    return found
+
+
+def _read_task(directory: Path, settings: WebSettings) -> Task | None:
+    try:
+        params = yaml.safe_load((directory / "params.yaml").read_text(encoding="utf-8"))
+        task = params["task"]
+        name, task_type = str(task["name"]), str(task["type"])
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError) as error:
+        log.warning("%s/params.yaml is not a task's params (%s); not served", directory, error)
+        return None
+    root = settings.root.resolve()
+    if directory == root:
+        app, command = settings.root_app, "dvc repro"
+    else:
+        app, name = directory.parent.name, directory.name
+        where = directory.relative_to(root) if directory.is_relative_to(root) else directory
+        command = f"dvc repro {where / 'dvc.yaml'}"
+    return Task(app, name, task_type, directory, directory / settings.bundle, command)
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _numbers(values: dict[str, Any], skip: set[str] = frozenset()) -> dict[str, float]:
+    return {
+        k: float(v)
+        for k, v in values.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and k not in skip
+    }

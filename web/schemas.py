@@ -1,0 +1,77 @@
+"""Request and response bodies of the REST API; the OpenAPI document is generated from them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    # Strict: a number is not a text, and an unknown field is an error rather than ignored.
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class TaskPath(Strict):
+    app: str = Field(description="app name, as listed by GET /api/v1/models")
+    task: str = Field(description="task name, as listed by GET /api/v1/models")
+
+
+class PredictRequest(Strict):
+    texts: list[str] = Field(min_length=1, description="texts to predict, one result each, in order")
+
+
+class Entity(BaseModel):
+    type: str = Field(description="entity type, e.g. ORG")
+    text: str = Field(description="the entity's characters")
+    start: int = Field(description="offset of the first character in the text")
+    end: int = Field(description="offset after the last character (exclusive)")
+
+
+class TaggingResult(BaseModel):
+    entities: list[Entity]
+
+
+class ClassificationResult(BaseModel):
+    label: str = Field(description="the most probable label")
+    probabilities: dict[str, float] = Field(description="every label's probability")
+
+
+class PredictResponse(BaseModel):
+    app: str
+    task: str
+    task_type: str
+    bundle_hash: str = Field(description="SHA-256 of the bundle that made these predictions")
+    results: list[TaggingResult | ClassificationResult] = Field(description="one result per text, in order")
+
+
+class ModelInfo(BaseModel):
+    app: str
+    task: str
+    task_type: str = Field(description="tagging, classification, ...")
+    trained: bool
+    metrics: dict[str, dict[str, float]] = Field(description="headline metrics by split (test, else dev)")
+    bundle_hash: str | None = Field(description="SHA-256 of the bundle's files; null when not trained")
+    predict_url: str
+    train_command: str = Field(description="the command that (re)trains this task, run from the project root")
+
+
+class ModelList(BaseModel):
+    models: list[ModelInfo]
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    tasks: int
+    trained: int
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="where the problem is, e.g. texts.2")
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: str = Field(description="what went wrong and how to fix it")
+    status: int
+    fields: list[FieldError] = Field(default_factory=list, description="one entry per invalid field (422)")
