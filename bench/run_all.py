@@ -1,6 +1,7 @@
 """Run the CPU benchmarks and write bench/results.md.
 
-Runs trainer_overhead, preprocess_speedup, startup and dvc_noop, each as its own process (so
+Runs trainer_overhead, preprocess_speedup, startup, dvc_noop, web_latency and web_throughput
+(these two serve the flagship bundle: run `make demo` first), each as its own process (so
 one's imports, threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
@@ -25,7 +26,7 @@ from typing import Any
 
 from _common import ROOT, machine
 
-BENCHMARKS = ("trainer_overhead", "preprocess_speedup", "startup", "dvc_noop")
+BENCHMARKS = ("trainer_overhead", "preprocess_speedup", "startup", "dvc_noop", "web_latency", "web_throughput")
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
 NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop")
 GPU_RESULTS = ROOT / "bench" / "gpu_results.json"
@@ -86,7 +87,10 @@ def verdict(result: dict[str, Any]) -> str:
 def measured(result: dict[str, Any]) -> str:
     if "value" not in result:
         return f"error: {result.get('error', '?')}"
-    return f"{result['value']} {result.get('unit', '')}".strip()
+    value = result["value"]
+    if isinstance(value, dict):  # several numbers, e.g. {"p50_ms": 4.9, "p99_ms": 6.6}
+        return ", ".join(f"{key} {number}" for key, number in value.items())
+    return f"{value} {result.get('unit', '')}".strip()
 
 
 def table_row(cells: list[str]) -> str:
