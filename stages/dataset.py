@@ -1,18 +1,20 @@
 """Dataset stage: vocabularies built on train, every split encoded to arrays under data/dataset."""
 
+from argparse import ArgumentParser, Namespace
 from pathlib import Path
+from typing import Any
 
 from mtf_lib.stage import run_stage
 
 
-def dataset(params, args) -> None:  # noqa: ANN001
+def dataset(params: Any, args: Namespace) -> None:
     from mtf_lib.tasks import task_module
 
     sizes = task_module(params.task.type, "dataset").build_dataset(params.dataset, Path(args.input), Path(args.out))
     print(f"vocabulary sizes: {sizes}")
 
 
-def arguments(parser) -> None:  # noqa: ANN001
+def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--input", default="data/preprocessed")
     parser.add_argument("--out", default="data/dataset")
 

@@ -3,12 +3,14 @@
 Runs on one process, or on several under torchrun (--nproc-per-node N stages/train.py).
 """
 
+from argparse import ArgumentParser, Namespace
 from pathlib import Path
+from typing import Any
 
 from mtf_lib.stage import run_stage
 
 
-def train(params, args) -> None:  # noqa: ANN001
+def train(params: Any, args: Namespace) -> None:
     from mtf_lib.tasks import task_module
 
     result = task_module(params.task.type, "train").train(
@@ -22,7 +24,7 @@ def train(params, args) -> None:  # noqa: ANN001
     print(f"best epoch {result.best_epoch}: {result.best_metrics}")
 
 
-def arguments(parser) -> None:  # noqa: ANN001
+def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--data", default="data/dataset")
     parser.add_argument("--checkpoints", default="models/checkpoints")
     parser.add_argument("--bundle", default="models/model")

@@ -1,11 +1,13 @@
 """Evaluate stage: test-split scores of models/model to metrics/eval.json, plots to metrics/plots."""
 
+from argparse import ArgumentParser, Namespace
 from pathlib import Path
+from typing import Any
 
 from mtf_lib.stage import run_stage
 
 
-def evaluate(params, args) -> None:  # noqa: ANN001
+def evaluate(params: Any, args: Namespace) -> None:
     from mtf_lib.tasks import task_module
 
     summary = task_module(params.task.type, "evaluate").evaluate(
@@ -14,7 +16,7 @@ def evaluate(params, args) -> None:  # noqa: ANN001
     print(f"test: {summary['test']}")
 
 
-def arguments(parser) -> None:  # noqa: ANN001
+def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--bundle", default="models/model")
     parser.add_argument("--test", default="data/preprocessed/test.jsonl")
     parser.add_argument("--live", default="metrics/train")

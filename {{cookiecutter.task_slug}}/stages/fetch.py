@@ -1,9 +1,12 @@
 """Fetch stage: place the task's data set under resources/datasets (from MTF_DATA_MIRROR or its URL)."""
 
+from argparse import Namespace
+from typing import Any
+
 from mtf_lib.stage import run_stage
 
 
-def fetch(params, args) -> None:  # noqa: ANN001
+def fetch(params: Any, args: Namespace) -> None:
     from mtf_lib.assets import fetch_dataset
 
     if params.fetch.dataset:

@@ -1,11 +1,13 @@
 """Preprocess stage: raw files → normalised records in the task's own format under data/preprocessed."""
 
+from argparse import Namespace
 from pathlib import Path
+from typing import Any
 
 from mtf_lib.stage import run_stage
 
 
-def preprocess(params, args) -> None:  # noqa: ANN001
+def preprocess(params: Any, args: Namespace) -> None:
     from mtf_lib.tasks import task_module
 
     counts = task_module(params.task.type, "preprocess").preprocess(params.preprocess, Path(args.out))
