@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,7 @@ class Task:
     _predictor: Predictor | None = field(default=None, repr=False)
     loaded_hash: str | None = field(default=None, repr=False)  # the bundle the loaded model came from
     _hash: tuple[tuple, str] | None = field(default=None, repr=False)
+    _failure: tuple[tuple, ModelUnavailable] | None = field(default=None, repr=False)
 
     @property
     def trained(self) -> bool:
@@ -61,15 +63,19 @@ class Task:
         """SHA-256 over the bundle's files (names and bytes); recomputed only when a file changes."""
         if not self.trained:
             return None
-        files = sorted(p for p in self.bundle_dir.rglob("*") if p.is_file())
-        signature = tuple((str(p.relative_to(self.bundle_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        signature = self._signature()
         if self._hash is None or self._hash[0] != signature:
             digest = hashlib.sha256()
-            for path in files:
-                digest.update(str(path.relative_to(self.bundle_dir)).encode() + b"\0")
-                digest.update(path.read_bytes())
+            for name, _, _ in signature:
+                digest.update(name.encode() + b"\0")
+                digest.update((self.bundle_dir / name).read_bytes())
             self._hash = (signature, digest.hexdigest())
         return self._hash[1]
+
+    def _signature(self) -> tuple[tuple[str, int, int], ...]:
+        """(name, size, mtime) of every bundle file: changes whenever the bundle is rewritten."""
+        files = sorted(p for p in self.bundle_dir.rglob("*") if p.is_file())
+        return tuple((str(p.relative_to(self.bundle_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
     def predictor(self) -> Predictor:
         """The loaded model; ModelUnavailable when it is not trained or cannot be read."""
@@ -83,6 +89,9 @@ class Task:
     def _load(self) -> Predictor:
         if not self.trained:
             raise ModelUnavailable(f"{self.app}/{self.name} is not trained yet: run `{self.train_command}`")
+        signature = self._signature()
+        if self._failure and self._failure[0] == signature:
+            raise self._failure[1]  # the same broken bundle: no new attempt, no new log entry
         from mtf_lib.errors import InputError
         from mtf_lib.inference import Predictor
 
@@ -90,11 +99,14 @@ class Task:
             self.loaded_hash = self.bundle_hash()
             predictor = Predictor.load(self.bundle_dir)
         except (InputError, OSError, KeyError, ValueError, RuntimeError) as error:
-            log.exception("cannot load the bundle of %s/%s", self.app, self.name)
-            raise ModelUnavailable(
-                f"the model of {self.app}/{self.name} cannot be loaded ({type(error).__name__}: {error}); "
-                f"retrain it: `{self.train_command}`"
-            ) from error
+            log.exception("cannot load the bundle of %s/%s from %s", self.app, self.name, self.bundle_dir)
+            # The client learns what to do; paths and internals stay in the server log.
+            failure = ModelUnavailable(
+                f"the model of {self.app}/{self.name} cannot be loaded (its bundle is incomplete or damaged: "
+                f"{type(error).__name__}); retrain it: `{self.train_command}`"
+            )
+            self._failure = (signature, failure)
+            raise failure from error
         log.info("loaded %s/%s from %s", self.app, self.name, self.bundle_dir)
         return predictor
 
@@ -118,7 +130,7 @@ class Catalog:
     def get(self, app: str, name: str) -> Task | None:
         return self.tasks.get((app, name))
 
-    def __iter__(self):  # noqa: ANN204 - an iterator of Task
+    def __iter__(self) -> Iterator[Task]:
         return iter(sorted(self.tasks.values(), key=lambda t: (t.app, t.name)))
 
     def preload(self) -> None:

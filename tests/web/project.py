@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import torch
 
@@ -50,7 +51,7 @@ def train_task(task_dir: Path) -> None:
     with contextlib.chdir(task_dir), torch_threads(1):
         params = load_params("params.yaml")
 
-        def stage(name: str):  # noqa: ANN202 - the task type's stage module
+        def stage(name: str) -> ModuleType:
             return task_module(params.task.type, name)
 
         stage("preprocess").preprocess(params.preprocess, Path("data/preprocessed"))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -158,7 +160,7 @@ def test_concurrent_first_requests_load_the_model_once(
     loads = []
     real_load = Predictor.load
 
-    def counting_load(path):  # noqa: ANN001, ANN202
+    def counting_load(path: str | Path) -> Predictor:
         loads.append(path)
         return real_load(path)
 
@@ -188,3 +190,19 @@ def test_bad_settings_name_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("MTF_WEB_MAX_TEXTS", "many")
     with pytest.raises(ValueError, match="MTF_WEB_MAX_TEXTS: Input should be a valid integer"):
         create_app()
+
+
+def test_a_damaged_bundle_answers_503_until_it_is_mended(web_project: WebProject, tmp_path: Path) -> None:
+    shutil.copy(web_project.root / "params.yaml", tmp_path / "params.yaml")
+    bundle = shutil.copytree(web_project.root / "models" / "model", tmp_path / "models" / "model")
+    weights = bundle / "model.safetensors"
+    weights.rename(tmp_path / "weights.bak")
+    client = create_app(root=tmp_path).test_client()
+    for _ in range(2):  # the second answer comes from the remembered failure
+        response = client.post(NER, json={"texts": [KNOWN_SENTENCE]})
+        assert response.status_code == 503
+        message = response.get_json()["error"]
+        assert "cannot be loaded" in message and "retrain it: `dvc repro`" in message
+        assert str(tmp_path) not in message  # server paths stay in the server log
+    (tmp_path / "weights.bak").rename(weights)
+    assert client.post(NER, json={"texts": [KNOWN_SENTENCE]}).status_code == 200  # no restart needed
