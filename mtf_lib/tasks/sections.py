@@ -40,4 +40,7 @@ class TrainParams(Section):
     clip_norm: Annotated[float, Field(ge=0, description="0: no clipping")] = 5.0
     amp: Literal["none", "bf16", "fp16"] = "none"
     patience: Annotated[int, Field(ge=0, description="0: no early stopping")] = 5
+    ema_decay: Annotated[
+        float, Field(ge=0, lt=1, description="0: off; else dev scores and the saved model use the weights' EMA")
+    ] = 0.0
     callbacks: list[registry.callbacks.name_type] = ["early_stopping.v1", "dvclive.v1"]

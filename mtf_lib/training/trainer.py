@@ -1,4 +1,4 @@
-"""The Trainer: a task-independent loop with AMP, accumulation, clipping, DDP and exact resume.
+"""The Trainer: a task-independent loop with AMP, accumulation, clipping, weight EMA, DDP and exact resume.
 
 The model is a plain ``nn.Module`` whose ``forward(batch)`` returns a dict with ``"loss"``;
 ``evaluate(model)`` returns dev metrics. Everything else (data, metrics, what "better" means)
@@ -24,6 +24,7 @@ from mtf_lib.training.callbacks import Callback
 from mtf_lib.training.checkpoint import load_checkpoint, save_checkpoint
 from mtf_lib.training.device import amp_dtype, resolve_device
 from mtf_lib.training.distributed import DistInfo, barrier
+from mtf_lib.training.ema import WeightAverage
 from mtf_lib.training.seed import rng_state, seed_everything, set_rng_state
 
 Batch = dict[str, torch.Tensor]
@@ -44,6 +45,7 @@ class TrainSettings:
     seed: int = 42
     monitor: str = "f1"
     patience: int = 0
+    ema_decay: float = 0.0  # 0: off; else dev evaluation and the kept weights use the weights' EMA
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Trainer:
         self.device = resolve_device(settings.device, self.dist.local_rank)
         seed_everything(settings.seed)
         self.model = model.to(self.device)
+        self.ema = WeightAverage(self.model, settings.ema_decay) if settings.ema_decay > 0 else None
         self.train_loader = train_loader
         self.evaluate = evaluate
         self.checkpoint_dir = Path(checkpoint_dir)
@@ -120,7 +123,8 @@ class Trainer:
             score = metrics[self.settings.monitor]
             if score > self.best_score:
                 self.best_score, self.best_epoch = score, self.epoch
-                self.best_state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+                with self._evaluated_weights() as model:
+                    self.best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
             for cb in self.callbacks:
                 cb.on_epoch_end(self, self.epoch, metrics)
             self.log(
@@ -169,11 +173,17 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         self.scheduler.step()
         self.global_step += 1
+        if self.ema is not None:
+            self.ema.update(self.model)
+
+    def _evaluated_weights(self) -> contextlib.AbstractContextManager[nn.Module]:
+        """The model with the weights that are evaluated and kept: their EMA when it is on."""
+        return self.ema.applied(self.model) if self.ema is not None else contextlib.nullcontext(self.model)
 
     def _dev_metrics(self) -> dict[str, float]:
         self.model.eval()
-        with torch.no_grad():
-            metrics = self.evaluate(self.model)
+        with torch.no_grad(), self._evaluated_weights() as model:
+            metrics = self.evaluate(model)
         if self.settings.monitor not in metrics:
             raise KeyError(f"train.monitor {self.settings.monitor!r} is not a dev metric; have {sorted(metrics)}")
         return {k: float(v) for k, v in metrics.items()}
@@ -204,6 +214,7 @@ class Trainer:
             "history": self.history,
             "should_stop": self.should_stop,
             "callbacks": [cb.state_dict() for cb in self.callbacks],
+            "ema": self.ema.state_dict() if self.ema is not None else None,
         }
 
     def _save(self) -> None:
@@ -226,6 +237,8 @@ class Trainer:
         self.scheduler.load_state_dict(state["scheduler"])
         self.scaler.load_state_dict(state["scaler"])
         set_rng_state(state["rng"])
+        if self.ema is not None:
+            self.ema.load_state_dict(state["ema"])
         self.epoch = state["epoch"]
         self.global_step = state["global_step"]
         self.best_score = state["best_score"]

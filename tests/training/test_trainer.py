@@ -81,8 +81,10 @@ def test_early_stopping_stops_after_patience(tmp_path: Path) -> None:
     assert result.history[-1]["epoch"] == result.best_epoch + 1
 
 
-def test_resume_after_crash_matches_uninterrupted(tmp_path: Path) -> None:
-    full = make_trainer(tmp_path / "full").fit()
+@pytest.mark.parametrize("ema_decay", [0.0, 0.9])
+def test_resume_after_crash_matches_uninterrupted(tmp_path: Path, ema_decay: float) -> None:
+    full_trainer = make_trainer(tmp_path / "full", ema_decay=ema_decay)
+    full = full_trainer.fit()
 
     class Crash(Exception):
         pass
@@ -101,11 +103,25 @@ def test_resume_after_crash_matches_uninterrupted(tmp_path: Path) -> None:
                 raise Crash
 
     with pytest.raises(Crash):
-        make_trainer(tmp_path / "crash", callbacks=[CrashAt()]).fit()
-    resumed = make_trainer(tmp_path / "crash", callbacks=[Callback()])
+        make_trainer(tmp_path / "crash", callbacks=[CrashAt()], ema_decay=ema_decay).fit()
+    resumed = make_trainer(tmp_path / "crash", callbacks=[Callback()], ema_decay=ema_decay)
     result = resumed.fit()
     assert result.resumed_from_epoch == 2
     assert result.history == full.history
+    for name, value in full_trainer.model.state_dict().items():
+        assert torch.equal(resumed.model.state_dict()[name], value)
+
+
+def test_ema_is_evaluated_and_kept(tmp_path: Path) -> None:
+    trainer = make_trainer(tmp_path, ema_decay=0.9, epochs=3)
+    result = trainer.fit()
+    assert trainer.ema is not None
+    assert trainer.ema.updates == trainer.global_step == 3 * 10
+    # The kept model is the best epoch's average (here: the last epoch's, the score still rising).
+    assert result.best_epoch == 3
+    for name, value in trainer.model.state_dict().items():
+        assert torch.equal(value, trainer.ema.shadow[name])
+    assert neg_loss(toy_batches())(trainer.model.eval())["f1"] == pytest.approx(result.best_metrics["f1"], rel=1e-5)
 
 
 def test_monitor_must_be_a_dev_metric(tmp_path: Path) -> None:
