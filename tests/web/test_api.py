@@ -206,3 +206,15 @@ def test_a_damaged_bundle_answers_503_until_it_is_mended(web_project: WebProject
         assert str(tmp_path) not in message  # server paths stay in the server log
     (tmp_path / "weights.bak").rename(weights)
     assert client.post(NER, json={"texts": [KNOWN_SENTENCE]}).status_code == 200  # no restart needed
+
+
+def test_openapi_document_describes_the_api_and_the_served_names(client: FlaskClient) -> None:
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {"/api/v1/models", "/api/v1/{app}/{task}/predict", "/healthz"}
+    predict = document["paths"]["/api/v1/{app}/{task}/predict"]["post"]
+    enums = {p["name"]: p["schema"]["enum"] for p in predict["parameters"]}
+    assert enums == {"app": ["demo_app", "flagship"], "task": ["broken", "ner", "pending", "topics"]}
+    assert set(predict["responses"]) == {"200", "400", "404", "413", "415", "422", "503"}
+    assert predict["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/PredictRequest")
+    assert "422" not in document["paths"]["/healthz"]["get"]["responses"]  # takes no input
