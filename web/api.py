@@ -6,6 +6,7 @@ document (GET /api/v1/openapi.json) from the same models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request, url_for
@@ -66,14 +67,9 @@ def predict(path: TaskPath, body: PredictRequest) -> Response:
     task = catalog().get(path.app, path.task)
     if task is None:
         abort(404, f"no task {path.app}/{path.task}; GET /api/v1/models lists the served tasks")
-    settings = catalog().settings
-    if len(body.texts) > settings.max_texts:
-        return json_error(413, f"{len(body.texts)} texts in one request; the limit is {settings.max_texts}")
-    for n, text in enumerate(body.texts):
-        if len(text) > settings.max_text_chars:
-            return json_error(
-                413, f"texts.{n} has {len(text)} characters; the limit is {settings.max_text_chars}: split it"
-            )
+    problem = over_limits(body.texts, lambda n: f"texts.{n}")
+    if problem:
+        return json_error(413, problem)
     try:
         predictor = task.predictor()
     except ModelUnavailable as error:
@@ -88,6 +84,17 @@ def predict(path: TaskPath, body: PredictRequest) -> Response:
             "results": [result_shape(task.task_type, r) for r in results],
         }
     )
+
+
+def over_limits(texts: list[str], item: Callable[[int], str]) -> str | None:
+    """What breaks the request limits (``item(n)`` names the n-th text), or None."""
+    settings = catalog().settings
+    if len(texts) > settings.max_texts:
+        return f"{len(texts)} texts in one request; the limit is {settings.max_texts}"
+    for n, text in enumerate(texts):
+        if len(text) > settings.max_text_chars:
+            return f"{item(n)} has {len(text)} characters; the limit is {settings.max_text_chars}: split it"
+    return None
 
 
 def result_shape(task_type: str, result: Any) -> dict[str, Any]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 
-from web.api import catalog, result_shape
+from web.api import catalog, over_limits, result_shape
 from web.catalog import ModelUnavailable
 
 pages = Blueprint("pages", __name__)
@@ -43,7 +43,7 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     text = request.form.get("text", "")
     context["text"] = text
     texts = [line.strip() for line in text.splitlines() if line.strip()]
-    problem = check_limits(texts)
+    problem = over_limits(texts, lambda n: f"line {n + 1}")
     if problem:
         context["error"] = problem
         return render_template("task.html", **context), 413
@@ -52,16 +52,6 @@ def task_page(app: str, task: str) -> tuple[str, int]:
         {"text": t, **r, "segments": highlight(t, r.get("entities", []))} for t, r in zip(texts, results, strict=True)
     ]
     return render_template("task.html", **context), 200
-
-
-def check_limits(texts: list[str]) -> str | None:
-    settings = current_app.extensions["mtf"].settings
-    if len(texts) > settings.max_texts:
-        return f"{len(texts)} lines; at most {settings.max_texts} at a time"
-    too_long = next((n for n, t in enumerate(texts, 1) if len(t) > settings.max_text_chars), None)
-    if too_long:
-        return f"line {too_long} is longer than {settings.max_text_chars} characters: split it"
-    return None
 
 
 def highlight(text: str, entities: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
