@@ -20,6 +20,7 @@ from mtf_lib.training.distributed import DistInfo, init_distributed, shutdown
 from mtf_lib.training.trainer import FitResult, Trainer, TrainSettings
 
 T = TypeVar("T")
+TRAINER_SETTINGS = set(TrainSettings.__dataclass_fields__)  # the train params the Trainer itself reads
 
 
 def distributed(run: Callable[[DistInfo], T]) -> T:
@@ -49,7 +50,7 @@ def fit_task(
         lengths, tp.batch_size, shuffle=True, seed=tp.seed, rank=dist.rank, num_replicas=dist.world_size
     )
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
-    settings = TrainSettings(**tp.model_dump(exclude={"batch_size", "callbacks"}))
+    settings = TrainSettings(**{k: v for k, v in tp.model_dump().items() if k in TRAINER_SETTINGS})
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
     trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
     return trainer, trainer.fit(resume=True)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-import torch
-
 from mtf_lib.params import load_params
 from mtf_lib.tasks import task_module
+from tests.conftest import torch_threads
 from tests.template.baking import bake
 
 # A sentence of the tagging sample's training split: the tiny model has learnt its entities.
@@ -33,17 +31,6 @@ class WebProject:
     @property
     def apps(self) -> Path:
         return self.root / "apps" / "demo_app"
-
-
-@contextlib.contextmanager
-def torch_threads(threads: int) -> Iterator[None]:
-    """Tiny models gain nothing from more threads, and lose much when the cores are busy."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def train_task(task_dir: Path) -> None:

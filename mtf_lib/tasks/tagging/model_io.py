@@ -21,7 +21,14 @@ def save_tagging_bundle(directory: Path, model: Any, vocabs: dict[str, Vocab], m
 def load_tagging_bundle(directory: Path) -> tuple[Any, dict[str, Vocab], dict[str, Any]]:
     meta, vocabs, state = load_bundle_parts(directory)
     # Pretrained vectors only initialise training; the bundle's weights already hold them.
-    model = build_model({**meta["model"], "char_vectors": None}, vocabs)
+    settings = {**meta["model"], "char_vectors": None}
+    members = meta.get("ensemble", 1)
+    if members > 1:
+        from mtf_lib.models.ensemble import TaggerEnsemble
+
+        model = TaggerEnsemble([build_model(settings, vocabs) for _ in range(members)])
+    else:
+        model = build_model(settings, vocabs)
     model.load_state_dict(state)
     model.eval()
     return model, vocabs, meta

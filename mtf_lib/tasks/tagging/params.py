@@ -38,6 +38,10 @@ class DatasetParams(Section):
 
 class TrainParams(sections.TrainParams):
     monitor: Literal["f1", "precision", "recall"] = "f1"
+    ensemble: Annotated[
+        int,
+        Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; decoded on their mean scores"),
+    ] = 1
 
 
 class EvaluateParams(Section):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.metrics.entities import entity_scores
+from mtf_lib.models.ensemble import TaggerEnsemble
 from mtf_lib.tasks.fitting import distributed, fit_task
 from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import collate
@@ -46,22 +48,45 @@ def _train(
     progress: bool,
 ) -> FitResult:
     tp = params.train
-    seed_everything(tp.seed)
     vocabs = load_vocabs(data_dir / "vocab")
     train_set = Examples(RaggedArrays.load(data_dir / "train.npz"))
     dev_set = Examples(RaggedArrays.load(data_dir / "dev.npz"))
     gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["tags"]] for i in range(len(dev_set))]
     model_params = params.model.model_dump()
-    model = build_model(model_params, vocabs)
 
     def evaluate(m: Any) -> dict[str, float]:
         predicted = decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)
         micro = entity_scores(gold_dev, predicted)["micro"]
         return {k: micro[k] for k in ("precision", "recall", "f1")}
 
-    trainer, result = fit_task(
-        params, model, train_set, train_set.arrays.lengths, collate, evaluate, checkpoint_dir, live_dir, dist, progress
-    )
+    members, results = [], []
+    for k in range(tp.ensemble):
+        # Member k: seed + k, its own checkpoints (a resumed run skips finished members at once);
+        # the first member's curves go to the live folder, the others' beside their checkpoints.
+        member_params = params.model_copy(update={"train": tp.model_copy(update={"seed": tp.seed + k})})
+        member_dir = checkpoint_dir if tp.ensemble == 1 else checkpoint_dir / f"member{k}"
+        seed_everything(tp.seed + k)
+        model = build_model(model_params, vocabs)
+        trainer, result = fit_task(
+            member_params,
+            model,
+            train_set,
+            train_set.arrays.lengths,
+            collate,
+            evaluate,
+            member_dir,
+            live_dir if k == 0 else member_dir / "live",
+            dist,
+            progress,
+        )
+        members.append(trainer.model)
+        results.append(result)
+    model, result = members[0], results[0]
+    if tp.ensemble > 1:
+        model = TaggerEnsemble(members)
+        result = FitResult(evaluate(model), results[0].best_epoch, results[0].history, results[0].resumed_from_epoch)
+        if dist.is_main:
+            print(f"ensemble of {tp.ensemble}: dev {result.best_metrics}", file=sys.stderr, flush=True)
     if dist.is_main:
         meta = {
             "model": model_params,
@@ -69,6 +94,11 @@ def _train(
             "params": params.model_dump(mode="json"),
             "dev_metrics": result.best_metrics,
             "best_epoch": result.best_epoch,
+            "ensemble": tp.ensemble,
+            "members": [
+                {"seed": tp.seed + k, "best_epoch": r.best_epoch, "dev_metrics": r.best_metrics}
+                for k, r in enumerate(results)
+            ],
         }
-        save_tagging_bundle(bundle_dir, trainer.model, vocabs, meta)
+        save_tagging_bundle(bundle_dir, model, vocabs, meta)
     return result

@@ -1,0 +1,62 @@
+"""train.ensemble on a tagging task: members with their own seeds and checkpoints, one bundle,
+resume skipping finished members, and the Predictor serving the ensemble."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mtf_lib.inference import Predictor
+from mtf_lib.params import load_params
+from mtf_lib.tasks.tagging.dataset import build_dataset
+from mtf_lib.tasks.tagging.preprocess import preprocess
+from mtf_lib.tasks.tagging.train import train
+from tests.conftest import torch_threads
+from tests.template.baking import bake, baking_environment
+
+
+@pytest.fixture(scope="module")
+def task(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config = tmp_path_factory.mktemp("cookiecutter")
+    with baking_environment(config):
+        root = bake(tmp_path_factory.mktemp("ens"), task_slug="ner", task_type="tagging")
+    params = yaml.safe_load((root / "params.yaml").read_text(encoding="utf-8"))
+    params["train"].update(ensemble=2, epochs=3, device="cpu")
+    (root / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def run_train(root: Path) -> object:
+    with contextlib.chdir(root), torch_threads(1):
+        params = load_params("params.yaml")
+        if not Path("data/dataset").exists():
+            preprocess(params.preprocess, Path("data/preprocessed"))
+            build_dataset(params.dataset, Path("data/preprocessed"), Path("data/dataset"))
+        return train(
+            params, Path("data/dataset"), Path("models/checkpoints"), Path("models/model"), Path("metrics/train"), False
+        )
+
+
+def test_ensemble_trains_each_member_and_serves_them_as_one(task: Path) -> None:
+    first = run_train(task)
+    meta = json.loads((task / "models" / "model" / "bundle.json").read_text(encoding="utf-8"))
+    assert meta["ensemble"] == 2
+    assert [m["seed"] for m in meta["members"]] == [42, 43]
+    assert meta["dev_metrics"] == first.best_metrics  # the ensemble's own dev scores
+    assert sorted(p.name for p in (task / "models" / "checkpoints").iterdir()) == ["member0", "member1"]
+    assert (task / "metrics" / "train" / "metrics.json").is_file()  # member 0's curves
+
+    predictor = Predictor.load(task / "models" / "model")
+    assert type(predictor.model).__name__ == "TaggerEnsemble" and len(predictor.model.members) == 2
+    entities = predictor.predict(["张伟毕业于北京大学，现任华为公司工程师。"])[0]
+    assert all(e["text"] for e in entities)
+
+    weights = (task / "models" / "model" / "model.safetensors").read_bytes()
+    again = run_train(task)  # both members finished: resumed from their checkpoints, nothing retrained
+    assert again.resumed_from_epoch == 3
+    assert again.best_metrics == first.best_metrics
+    assert (task / "models" / "model" / "model.safetensors").read_bytes() == weights
