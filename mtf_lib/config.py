@@ -135,7 +135,7 @@ def _component_problems(schema: type[BaseModel], data: dict[str, Any], prefix: s
     problems: list[str] = []
     kind = getattr(schema, "component_kind", None)
     if kind and isinstance(data, dict):
-        problems.extend(check_component_args(kind, data, prefix.rstrip(".")))
+        problems.extend(check_component_args(kind, data, prefix.rstrip("."), getattr(schema, "task_type", None)))
     for name, field in schema.model_fields.items():
         value = data.get(name) if isinstance(data, dict) else None
         sub = field.annotation
@@ -144,12 +144,14 @@ def _component_problems(schema: type[BaseModel], data: dict[str, Any], prefix: s
     return problems
 
 
-def check_component_args(kind: str, section: dict[str, Any], path: str) -> list[str]:
+def check_component_args(kind: str, section: dict[str, Any], path: str, task_type: str | None = None) -> list[str]:
     """Validate ``section`` (``name`` + settings) against the factory's keyword-only parameters."""
     reg = registry.ALL[kind]
     name = section.get("name")
     if not isinstance(name, str) or name not in reg:
         return []  # the section's own ``name`` field reports it
+    if task_type and reg.tags(name).get("task_type", task_type) != task_type:
+        return []  # made for another task type: the ``name`` field reports it, its settings do not matter
     settings = {k: v for k, v in section.items() if k != "name"}
     try:
         settings_model(reg.get(name)).model_validate(settings)

@@ -35,23 +35,26 @@ class Registry:
         self._builtins = builtins  # modules whose import registers this kind's built-in components
         self._builtins_loaded = False
         self._entries: dict[str, Callable[..., Any]] = {}
+        self._tags: dict[str, dict[str, str]] = {}
 
-    def __call__(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        """Decorator registering ``func`` under ``name`` (e.g. ``"adam.v1"``)."""
+    def __call__(self, name: str, **tags: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Decorator registering ``func`` under ``name`` (e.g. ``"adam.v1"``); ``tags`` describe it
+        (a model's ``task_type``, checked against the params' task type)."""
 
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
-            self.register(name, func)
+            self.register(name, func, **tags)
             return func
 
         return register
 
-    def register(self, name: str, func: Callable[..., Any]) -> None:
+    def register(self, name: str, func: Callable[..., Any], **tags: str) -> None:
         if not _is_versioned(name):
             raise ValueError(f"{self.kind} name {name!r} must end in a version, like 'my_model.v1'")
         existing = self._entries.get(name)
         if existing is not None and existing is not func and _qualname(existing) != _qualname(func):
             raise ValueError(f"{self.kind} {name!r} is already registered by {_qualname(existing)}")
         self._entries[name] = func
+        self._tags[name] = tags
 
     def get(self, name: str) -> Callable[..., Any]:
         self.load_builtins()
@@ -69,9 +72,14 @@ class Registry:
         did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
         return f"unknown {self.kind} {name!r}{did_you_mean}; registered: {', '.join(names)}"
 
-    def names(self) -> list[str]:
+    def names(self, **tags: str) -> list[str]:
+        """Registered names, sorted; with ``tags``, those whose tags match (untagged ones always do)."""
         self.load_builtins()
-        return sorted(self._entries)
+        return sorted(n for n in self._entries if all(self._tags[n].get(k, v) == v for k, v in tags.items()))
+
+    def tags(self, name: str) -> dict[str, str]:
+        self.load_builtins()
+        return dict(self._tags.get(name, {}))
 
     @property
     def name_type(self) -> Any:

@@ -114,6 +114,13 @@ CASES = [
     ),
     # unknown component names: the message lists the registered ones
     Case(
+        "model.name-other-task-type",
+        set_("model", "name", "textcnn.v1"),
+        "model.name",
+        ("'textcnn.v1' is a classification model", "a tagging task needs one of: bilstm_crf.v1"),
+    ),
+    Case("train.ensemble-zero", set_("train", "ensemble", 0), "train.ensemble", ("greater than or equal to 1",)),
+    Case(
         "model.name",
         set_("model", "name", "bilstm_crff.v1"),
         "model.name",

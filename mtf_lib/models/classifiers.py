@@ -26,7 +26,7 @@ def _class_loss(labels: Vocab, label_counts: Sequence[int] | None, label_smoothi
     )
 
 
-@registry.models("textcnn.v1")
+@registry.models("textcnn.v1", task_type="classification")
 def textcnn(
     vocabs: dict[str, Vocab],
     labels: Vocab,
@@ -53,7 +53,7 @@ def textcnn(
     )
 
 
-@registry.models("bilstm_attention.v1")
+@registry.models("bilstm_attention.v1", task_type="classification")
 def bilstm_attention(
     vocabs: dict[str, Vocab],
     labels: Vocab,

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from mtf_lib.models.bilstm_tagger import BiLSTMTagger
 
 
-@registry.models("bilstm_crf.v1")
+@registry.models("bilstm_crf.v1", task_type="tagging")
 def bilstm_crf(
     vocabs: dict[str, Vocab],
     labels: Vocab,

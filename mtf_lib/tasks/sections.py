@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from mtf_lib import registry
 from mtf_lib.config import Section
@@ -17,11 +17,22 @@ class FetchParams(Section):
 
 
 class ModelParams(Section):
-    """``name`` picks a registered model; the other keys are that model's settings."""
+    """``name`` picks a registered model; the other keys are that model's settings. A task type's
+    subclass sets ``task_type``: a model registered for another task type is refused."""
 
     model_config = ConfigDict(extra="allow")
     component_kind: ClassVar[str] = "model"
+    task_type: ClassVar[str | None] = None
     name: registry.models.name_type
+
+    @field_validator("name")
+    @classmethod
+    def _made_for_this_task_type(cls, name: str) -> str:
+        made_for = registry.models.tags(name).get("task_type")
+        if cls.task_type and made_for and made_for != cls.task_type:
+            fitting = ", ".join(registry.models.names(task_type=cls.task_type))
+            raise ValueError(f"{name!r} is a {made_for} model; a {cls.task_type} task needs one of: {fitting}")
+        return name
 
 
 class TrainParams(Section):

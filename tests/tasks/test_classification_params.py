@@ -69,6 +69,14 @@ def test_unknown_model_name_is_refused_with_a_suggestion(tmp_path: Path) -> None
     assert "bilstm_attention.v1" in found[0]
 
 
+def test_a_tagging_model_is_refused(tmp_path: Path) -> None:
+    found = problems(fixture_with(tmp_path, "model", name="bilstm_crf.v1"))
+    assert found == [
+        "model.name: 'bilstm_crf.v1' is a tagging model; a classification task needs one of: "
+        "bilstm_attention.v1, textcnn.v1"
+    ]
+
+
 @pytest.mark.parametrize(
     ("section", "changes", "path_and_hint"),
     [

@@ -35,6 +35,10 @@ class DatasetParams(Section):
     max_len: Annotated[int, Field(ge=1, description="tokens kept per text; the rest is cut off")] = 256
 
 
+class ModelParams(sections.ModelParams):
+    task_type = "classification"
+
+
 class TrainParams(sections.TrainParams):
     monitor: Literal["accuracy", "macro_f1", "micro_f1"] = "macro_f1"
 
@@ -48,7 +52,7 @@ class ClassificationParams(Section):
     fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
-    model: sections.ModelParams
+    model: ModelParams
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
 

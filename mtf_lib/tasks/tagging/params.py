@@ -36,6 +36,10 @@ class DatasetParams(Section):
     bigram_min_freq: PositiveInt = 1
 
 
+class ModelParams(sections.ModelParams):
+    task_type = "tagging"
+
+
 class TrainParams(sections.TrainParams):
     monitor: Literal["f1", "precision", "recall"] = "f1"
     ensemble: Annotated[
@@ -54,7 +58,7 @@ class TaggingParams(Section):
     fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
-    model: sections.ModelParams
+    model: ModelParams
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
 
