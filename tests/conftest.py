@@ -96,6 +96,7 @@ SMALL_RUN = {
     "train.batch_size": 8,
     "train.lr": 0.01,
     "train.patience": 0,
+    "train.ensemble": 2,  # the flagship trains an ensemble: keep that path in the end-to-end tests
 }
 
 
