@@ -88,7 +88,8 @@ def test_predictor_loads_the_bundle(flagship: Path) -> None:
 def test_sigkill_mid_training_then_repro_resumes_to_same_metrics(flagship: Path, tmp_path: Path) -> None:
     task = make_task_copy(tmp_path / "killed", SMALL_RUN)
     run(["dvc", "repro", "dataset"], task)
-    checkpoint = task / "models" / "checkpoints" / "last.ckpt"
+    # Killed inside the second member: the first is finished, the second resumes mid-way.
+    checkpoint = task / "models" / "checkpoints" / "member1" / "last.ckpt"
     proc = subprocess.Popen(
         ["dvc", "repro"],
         cwd=task,
@@ -157,9 +158,11 @@ def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
         flagship,
     )
     log = result.stdout + result.stderr
-    # Logging and checkpoints come from rank 0 only: each epoch is reported once.
+    # Logging and checkpoints come from rank 0 only: each member reports each epoch once.
+    members = SMALL_RUN["train.ensemble"]
     for epoch in range(1, SMALL_RUN["train.epochs"] + 1):
-        assert log.count(f"epoch {epoch}: train_loss") == 1
-    assert (tmp_path / "ckpt" / "last.ckpt").is_file()
+        assert log.count(f"epoch {epoch}: train_loss") == members
+    for k in range(members):
+        assert (tmp_path / "ckpt" / f"member{k}" / "last.ckpt").is_file()
     assert (tmp_path / "model" / "bundle.json").is_file()
     assert read_json(tmp_path / "live" / "metrics.json")["step"] == SMALL_RUN["train.epochs"]
