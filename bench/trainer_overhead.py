@@ -58,11 +58,11 @@ def hand_loop(model: Any, batches: list[dict[str, Any]], epochs: int, tp: Any, d
 
 def trainer_run(model: Any, batches: list[dict[str, Any]], epochs: int, tp: Any, device: str, ckpt: Path) -> Any:
     """A Trainer over the batch list; returns (fit seconds, per-epoch mean losses)."""
+    from mtf_lib.tasks.fitting import TRAINER_SETTINGS
     from mtf_lib.training.trainer import Trainer, TrainSettings
 
-    settings = TrainSettings(
-        **{**tp.model_dump(exclude={"batch_size", "callbacks"}), "epochs": epochs, "device": device}
-    )
+    trainer_params = {k: v for k, v in tp.model_dump().items() if k in TRAINER_SETTINGS}  # as fit_task does
+    settings = TrainSettings(**{**trainer_params, "epochs": epochs, "device": device})
     trainer = Trainer(
         model, batches, lambda m: {settings.monitor: 0.0}, settings, ckpt, "bench", callbacks=[], progress=False
     )
