@@ -1,0 +1,1 @@
+"""Web app tests: API, pages, fuzzing, a real browser and gunicorn."""
