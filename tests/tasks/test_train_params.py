@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +41,15 @@ def test_ema_decay_defaults_to_off_and_changes_the_run_hash(tmp_path: Path) -> N
     (tmp_path / "on").mkdir()
     on = load_params(flagship_with(tmp_path / "on", ema_decay=0.999))
     assert run_hash(on) != run_hash(off)
+
+
+@pytest.mark.parametrize("task_type", ["tagging", "classification"])
+def test_every_trainer_setting_comes_from_train_params(task_type: str) -> None:
+    """fit_task hands the Trainer the train params it knows: a Trainer setting missing from the
+    params (or a params field misspelt) would otherwise be left at its default without a word."""
+    from mtf_lib.tasks.fitting import TRAINER_SETTINGS
+
+    params_fields = set(importlib.import_module(f"mtf_lib.tasks.{task_type}.params").TrainParams.model_fields)
+    assert params_fields >= TRAINER_SETTINGS
+    read_by_the_task = {"batch_size", "callbacks"} | ({"ensemble"} if task_type == "tagging" else set())
+    assert params_fields - TRAINER_SETTINGS == read_by_the_task

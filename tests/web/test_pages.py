@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 from flask.testing import FlaskClient
 
 from tests.web.project import KNOWN_SENTENCE
+from web import create_app
+
+REPO = Path(__file__).resolve().parents[2]
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECASE)
 
@@ -26,6 +31,7 @@ def test_index_lists_apps_tasks_metrics_and_how_to_train(client: FlaskClient) ->
     assert 'href="/tasks/flagship/ner"' in html
     assert "not trained</span>: <code>dvc repro apps/demo_app/pending/dvc.yaml</code>" in html
     assert re.search(r"f1 [01]\.\d{4}", html)
+    assert "recorded run" not in html  # only for metrics without a model beside them
 
 
 def test_ner_page_highlights_entities_inline_with_a_legend(client: FlaskClient) -> None:
@@ -62,3 +68,14 @@ def test_page_limits_and_errors(client: FlaskClient) -> None:
 def test_assets_are_served_by_the_app(client: FlaskClient) -> None:
     response = client.get("/static/style.css")
     assert response.status_code == 200 and b"mark.entity" in response.data
+
+
+def test_recorded_metrics_of_an_untrained_task_are_labelled(tmp_path: Path) -> None:
+    """A fresh clone has the committed metrics but no model: the index says where they come from."""
+    shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "eval.json").write_text('{"test": {"f1": 0.9409}}', encoding="utf-8")
+    html = page(create_app(root=tmp_path).test_client(), "/")
+    assert "f1 0.9409" in html
+    assert "(recorded run; model not here)" in html
+    assert "not trained</span>: <code>dvc repro</code>" in html
