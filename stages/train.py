@@ -3,6 +3,7 @@
 Runs on one process, or on several under torchrun (--nproc-per-node N stages/train.py).
 """
 
+import json
 from argparse import ArgumentParser, Namespace
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,13 @@ from mtf_lib.stage import run_stage
 
 
 def train(params: Any, args: Namespace) -> None:
+    from mtf_lib.inference.bundle import read_bundle_meta
+    from mtf_lib.io import write_json
     from mtf_lib.tasks import task_module
+    from mtf_lib.tasks.fitting import dev_summary
+    from mtf_lib.training.distributed import is_main_process
 
-    result = task_module(params.task.type, "train").train(
+    task_module(params.task.type, "train").train(
         params,
         Path(args.data),
         Path(args.checkpoints),
@@ -21,7 +26,10 @@ def train(params: Any, args: Namespace) -> None:
         Path(args.live),
         not args.no_progress,
     )
-    print(f"best epoch {result.best_epoch}: {result.best_metrics}")
+    if is_main_process():
+        summary = dev_summary(read_bundle_meta(args.bundle))
+        write_json(args.dev_metrics, summary)
+        print(f"kept model on dev: {json.dumps(summary)}")
 
 
 def arguments(parser: ArgumentParser) -> None:
@@ -29,6 +37,7 @@ def arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--checkpoints", default="models/checkpoints")
     parser.add_argument("--bundle", default="models/model")
     parser.add_argument("--live", default="metrics/train")
+    parser.add_argument("--dev-metrics", default="metrics/dev.json", help="the kept model's dev scores (JSON)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 

@@ -1,7 +1,8 @@
 """The training run every task type shares: distributed set-up, batching, Trainer, callbacks.
 
 A task type's train stage prepares its data, model and dev evaluation, then calls
-``fit_task``; it saves the bundle when ``dist.is_main``.
+``fit_task``; it saves the bundle when ``dist.is_main``. ``dev_summary`` reads back from the bundle
+what the kept model scored on dev, for the stage's metrics file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mtf_lib.training.trainer import FitResult, Trainer, TrainSettings
 
 T = TypeVar("T")
 TRAINER_SETTINGS = set(TrainSettings.__dataclass_fields__)  # the train params the Trainer itself reads
+NOT_SCORES = ("epoch", "train_loss")  # in a Trainer's best metrics beside the dev scores
 
 
 def distributed(run: Callable[[DistInfo], T]) -> T:
@@ -54,3 +56,20 @@ def fit_task(
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
     trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
     return trainer, trainer.fit(resume=True)
+
+
+def dev_summary(meta: dict[str, Any]) -> dict[str, Any]:
+    """The kept model's dev scores from its bundle's meta, with the epoch it was kept at; for an
+    ensemble, each member's best epoch and scores by seed (``dvc metrics show`` lists no lists)."""
+    scores = _scores(meta["dev_metrics"])
+    members = meta.get("members") or []
+    if len(members) <= 1:
+        return {**scores, "best_epoch": meta["best_epoch"]}
+    return {
+        **scores,
+        "members": {f"seed{m['seed']}": {**_scores(m["dev_metrics"]), "best_epoch": m["best_epoch"]} for m in members},
+    }
+
+
+def _scores(metrics: dict[str, float]) -> dict[str, float]:
+    return {k: v for k, v in metrics.items() if k not in NOT_SCORES}

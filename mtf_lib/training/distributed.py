@@ -36,6 +36,11 @@ def init_distributed() -> DistInfo:
     return info
 
 
+def is_main_process() -> bool:
+    """Rank 0 of a torchrun launch, or a single process: the one that writes shared files."""
+    return int(os.environ.get("RANK", "0")) == 0
+
+
 def barrier(info: DistInfo) -> None:
     if info.enabled:
         dist.barrier()

@@ -48,6 +48,15 @@ def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
     assert '"f1"' in shown and "eval.json" in shown
     train_log = read_json(flagship / "metrics" / "train" / "metrics.json")
     assert train_log["step"] == SMALL_RUN["train.epochs"]
+    # The kept ensemble's dev scores, as its bundle holds them, with each member's best epoch.
+    dev = read_json(flagship / "metrics" / "dev.json")
+    bundle = read_json(flagship / "models" / "model" / "bundle.json")
+    assert {k: dev[k] for k in ("f1", "precision", "recall")} == bundle["dev_metrics"]
+    assert bundle["best_epoch"] is None and "best_epoch" not in dev
+    seeds = [f"seed{bundle['params']['train']['seed'] + k}" for k in range(SMALL_RUN["train.ensemble"])]
+    assert sorted(dev["members"]) == seeds
+    assert all(1 <= dev["members"][s]["best_epoch"] <= SMALL_RUN["train.epochs"] for s in seeds)
+    assert "dev.json" in shown
 
 
 def test_unchanged_pipeline_is_skipped(flagship: Path) -> None:
@@ -154,6 +163,8 @@ def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
             str(tmp_path / "model"),
             "--live",
             str(tmp_path / "live"),
+            "--dev-metrics",
+            str(tmp_path / "dev.json"),
         ],
         flagship,
     )
@@ -166,3 +177,5 @@ def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
         assert (tmp_path / "ckpt" / f"member{k}" / "last.ckpt").is_file()
     assert (tmp_path / "model" / "bundle.json").is_file()
     assert read_json(tmp_path / "live" / "metrics.json")["step"] == SMALL_RUN["train.epochs"]
+    assert log.count("kept model on dev:") == 1  # written by rank 0 alone
+    assert 0.0 <= read_json(tmp_path / "dev.json")["f1"] <= 1.0

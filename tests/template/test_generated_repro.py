@@ -46,9 +46,12 @@ def test_repro_writes_metrics_bundle_and_plots_in_time(generated: Generated) -> 
 def test_metrics_show_lists_the_task_metrics(generated: Generated) -> None:
     shown = json.loads(run(["dvc", "metrics", "show", "--json"], generated.task).stdout)
     workspace = shown[""]["data"]  # paths relative to the task folder, where the command ran
-    assert {"metrics/eval.json", "metrics/train/metrics.json"} <= set(workspace)
+    assert {"metrics/eval.json", "metrics/train/metrics.json", "metrics/dev.json"} <= set(workspace)
     test_scores = workspace["metrics/eval.json"]["data"]["test"]
     assert {"f1", "precision", "recall"} <= set(test_scores) or {"accuracy", "macro_f1"} <= set(test_scores)
+    dev_scores = workspace["metrics/dev.json"]["data"]
+    assert {"f1", "precision", "recall"} <= set(dev_scores) or {"accuracy", "macro_f1"} <= set(dev_scores)
+    assert dev_scores["best_epoch"] >= 1  # one model (the template trains no ensemble)
 
 
 def test_second_repro_runs_nothing(generated: Generated) -> None:

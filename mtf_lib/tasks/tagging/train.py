@@ -93,7 +93,7 @@ def _train(
             "preprocess": params.preprocess.model_dump(),
             "params": params.model_dump(mode="json"),
             "dev_metrics": result.best_metrics,
-            "best_epoch": result.best_epoch,
+            "best_epoch": result.best_epoch if tp.ensemble == 1 else None,  # an ensemble's: in members
             "ensemble": tp.ensemble,
             "members": [
                 {"seed": tp.seed + k, "best_epoch": r.best_epoch, "dev_metrics": r.best_metrics}
