@@ -71,16 +71,16 @@ def predict(path: TaskPath, body: PredictRequest) -> Response:
     if problem:
         return json_error(413, problem)
     try:
-        predictor = task.predictor()
+        loaded = task.model()
     except ModelUnavailable as error:
         return json_error(503, str(error))
-    results = predictor.predict(body.texts)
+    results = loaded.predictor.predict(body.texts)
     return jsonify(
         {
             "app": task.app,
             "task": task.name,
             "task_type": task.task_type,
-            "bundle_hash": task.loaded_hash,
+            "bundle_hash": loaded.bundle_hash,
             "results": [result_shape(task.task_type, r) for r in results],
         }
     )

@@ -1,5 +1,7 @@
 """Find the tasks of a project and serve their bundles: each model is loaded once, on first use,
-behind a lock, so concurrent first requests load it once and share it.
+behind a lock, so concurrent first requests load it once and share it. A model whose bundle
+changes on disk (retrained, ``dvc checkout``, ``dvc exp apply``) is loaded again; until a
+changed bundle loads, the model that loaded before keeps answering.
 
 The catalog reads params.yaml, metrics and bundle files; models load through the Predictor API
 (mtf_lib.inference), never through training code.
@@ -11,6 +13,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +36,16 @@ class ModelUnavailable(Exception):
     """The task exists but has no usable model; the message says how to get one."""
 
 
+@dataclass(frozen=True)
+class LoadedModel:
+    """A loaded model with the hash of the bundle it came from: replaced whole, so an answer's
+    bundle_hash always names the model that made it."""
+
+    predictor: Predictor
+    bundle_hash: str
+    signature: tuple
+
+
 @dataclass
 class Task:
     app: str
@@ -41,9 +54,10 @@ class Task:
     directory: Path
     bundle_dir: Path
     train_command: str
+    reload_check_s: float = 2.0  # how often, at most, the bundle is checked for changes; 0: never
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _predictor: Predictor | None = field(default=None, repr=False)
-    loaded_hash: str | None = field(default=None, repr=False)  # the bundle the loaded model came from
+    _loaded: LoadedModel | None = field(default=None, repr=False)
+    _checked_at: float = field(default=0.0, repr=False)
     _hash: tuple[tuple, str] | None = field(default=None, repr=False)
     _failure: tuple[tuple, ModelUnavailable] | None = field(default=None, repr=False)
 
@@ -60,33 +74,58 @@ class Task:
         return {"dev": _numbers(dev, skip={"epoch", "train_loss"})} if isinstance(dev, dict) else {}
 
     def bundle_hash(self) -> str | None:
-        """SHA-256 over the bundle's files (names and bytes); recomputed only when a file changes."""
+        """SHA-256 over the bundle's files (names and bytes); recomputed only when a file changes.
+        None when not trained, or while the bundle is being rewritten."""
         if not self.trained:
             return None
         signature = self._signature()
         if self._hash is None or self._hash[0] != signature:
             digest = hashlib.sha256()
-            for name, _, _ in signature:
-                digest.update(name.encode() + b"\0")
-                digest.update((self.bundle_dir / name).read_bytes())
+            try:
+                for name, _, _ in signature:
+                    digest.update(name.encode() + b"\0")
+                    digest.update((self.bundle_dir / name).read_bytes())
+            except FileNotFoundError:
+                return None
             self._hash = (signature, digest.hexdigest())
         return self._hash[1]
 
     def _signature(self) -> tuple[tuple[str, int, int], ...]:
         """(name, size, mtime) of every bundle file: changes whenever the bundle is rewritten."""
         files = sorted(p for p in self.bundle_dir.rglob("*") if p.is_file())
-        return tuple((str(p.relative_to(self.bundle_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        try:
+            return tuple((str(p.relative_to(self.bundle_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+        except FileNotFoundError:  # removed while listed: a different bundle from the last one seen
+            return ()
 
-    def predictor(self) -> Predictor:
-        """The loaded model; ModelUnavailable when it is not trained or cannot be read."""
-        if self._predictor is not None:
-            return self._predictor
+    def model(self) -> LoadedModel:
+        """The loaded model, loaded again when its bundle has changed; ModelUnavailable when it is
+        not trained or cannot be read and no earlier model of the task has loaded."""
+        loaded = self._loaded
+        if loaded is not None and not self._check_due():
+            return loaded
         with self._lock:
-            if self._predictor is None:
-                self._predictor = self._load()
-        return self._predictor
+            if self._loaded is None or self._signature() != self._loaded.signature:
+                try:
+                    self._loaded = self._load()
+                except ModelUnavailable:
+                    if self._loaded is None:
+                        raise
+                    # Mid-retrain (DVC removes outputs first) or a damaged bundle: the last good
+                    # model answers, under its own bundle_hash. _load logged why.
+            return self._loaded
 
-    def _load(self) -> Predictor:
+    def _check_due(self) -> bool:
+        """True at most once per ``reload_check_s``: a check lists and stats the bundle's files."""
+        if self.reload_check_s <= 0:
+            return False
+        now = time.monotonic()
+        if now - self._checked_at < self.reload_check_s:
+            return False
+        self._checked_at = now
+        return True
+
+    def _load(self) -> LoadedModel:
         if not self.trained:
             raise ModelUnavailable(f"{self.app}/{self.name} is not trained yet: run `{self.train_command}`")
         signature = self._signature()
@@ -96,7 +135,9 @@ class Task:
         from mtf_lib.inference import Predictor
 
         try:
-            self.loaded_hash = self.bundle_hash()
+            bundle_hash = self.bundle_hash()
+            if bundle_hash is None:
+                raise FileNotFoundError("the bundle changed while it was read")
             predictor = Predictor.load(self.bundle_dir)
         except (InputError, OSError, KeyError, ValueError, RuntimeError) as error:
             log.exception("cannot load the bundle of %s/%s from %s", self.app, self.name, self.bundle_dir)
@@ -108,7 +149,7 @@ class Task:
             self._failure = (signature, failure)
             raise failure from error
         log.info("loaded %s/%s from %s", self.app, self.name, self.bundle_dir)
-        return predictor
+        return LoadedModel(predictor, bundle_hash, signature)
 
 
 class Catalog:
@@ -138,7 +179,7 @@ class Catalog:
         for task in self:
             if task.trained:
                 try:
-                    task.predictor()
+                    task.model()
                 except ModelUnavailable as error:
                     log.warning("%s", error)
 
@@ -174,7 +215,7 @@ def _read_task(directory: Path, settings: WebSettings) -> Task | None:
         app, name = directory.parent.name, directory.name
         where = directory.relative_to(root) if directory.is_relative_to(root) else directory
         command = f"dvc repro {where / 'dvc.yaml'}"
-    return Task(app, name, task_type, directory, directory / settings.bundle, command)
+    return Task(app, name, task_type, directory, directory / settings.bundle, command, settings.reload_check_s)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def task_page(app: str, task: str) -> tuple[str, int]:
         abort(404, f"no task {app}/{task}; the index lists the served tasks")
     context: dict[str, Any] = {"task": entry, "text": "", "results": [], "error": None, "labels": []}
     try:
-        predictor = entry.predictor()
+        predictor = entry.model().predictor
     except ModelUnavailable as error:
         context["error"] = str(error)
         return render_template("task.html", **context), 503

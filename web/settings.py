@@ -31,6 +31,9 @@ class WebSettings(BaseModel):
     max_request_bytes: int = Field(1 << 20, ge=1024, description="largest request body (413 above)")
     preload: bool = Field(False, description="load every trained model at start-up instead of on first use")
     torch_threads: int | None = Field(None, ge=1, description="torch CPU threads per process (None: torch's default)")
+    reload_check_s: float = Field(
+        2.0, ge=0, description="how often (s, at most) a served model's bundle is checked for changes; 0: never"
+    )
 
 
 def _from_env(name: str, raw: str) -> Any:

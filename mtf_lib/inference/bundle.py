@@ -71,13 +71,23 @@ def save_model_bundle(
 
 def load_bundle_parts(directory: str | Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """``(meta, vocabs, state_dict)`` of a bundle; building the model is the task type's job."""
-    from safetensors.torch import load_file
-
     from mtf_lib.data.vocab import load_vocabs
 
     directory = Path(directory)
     meta = read_bundle_meta(directory)
-    return meta, load_vocabs(directory / "vocab"), load_file(str(directory / WEIGHTS_FILE))
+    return meta, load_vocabs(directory / "vocab"), _load_weights(directory / WEIGHTS_FILE)
+
+
+def _load_weights(path: Path) -> dict[str, Any]:
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not path.is_file():
+        raise BundleError(f"{path} is missing: the bundle is incomplete; train the task again")
+    try:
+        return load_file(str(path))
+    except SafetensorError as error:
+        raise BundleError(f"{path} is not a readable safetensors file ({error}); train the task again") from error
 
 
 def read_bundle_meta(directory: str | Path) -> dict[str, Any]:

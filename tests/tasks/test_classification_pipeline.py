@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import runpy
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from mtf_lib.inference import Predictor
-from mtf_lib.inference.bundle import read_bundle_meta
+from mtf_lib.inference.bundle import BundleError, read_bundle_meta
 from mtf_lib.tasks.classification.dataset import build_dataset
 from mtf_lib.tasks.classification.evaluate import evaluate
 from mtf_lib.tasks.classification.preprocess import preprocess
@@ -97,6 +98,19 @@ def test_bundle_records_what_the_predictor_needs(run: Run) -> None:
     assert meta["label_counts"] == [12, 12, 12]
     assert meta["dataset"]["max_len"] == run.params.dataset.max_len
     assert sorted(p.name for p in (run.bundle / "vocab").iterdir()) == ["labels.json", "tokens.json"]
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "truncated"])
+def test_damaged_weights_are_a_clear_bundle_error(run: Run, tmp_path: Path, damage: str) -> None:
+    bundle = shutil.copytree(run.bundle, tmp_path / "model")
+    weights = bundle / "model.safetensors"
+    if damage == "missing":
+        weights.unlink()
+    else:
+        data = weights.read_bytes()
+        weights.write_bytes(b"not weights" if damage == "garbage" else data[: len(data) // 2])
+    with pytest.raises(BundleError, match=r"model\.safetensors (is missing|is not a readable).*train the task again"):
+        Predictor.load(bundle)
 
 
 def test_predictor_labels_and_probabilities(run: Run) -> None:

@@ -140,7 +140,7 @@ def test_debug_is_off_and_unexpected_errors_hide_the_trace(
     app = create_app(root=web_project.root)
     assert not app.debug
     client = app.test_client()
-    predictor = app.extensions["mtf"].get("flagship", "ner").predictor()
+    predictor = app.extensions["mtf"].get("flagship", "ner").model().predictor
 
     def explode(texts: list[str]) -> list:
         raise RuntimeError("secret internals")
