@@ -25,7 +25,8 @@ class ParamsError(ValueError):
         self.source = source
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{source}: invalid params ({len(problems)} problem(s)):\n{lines}")
+        count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+        super().__init__(f"{source}: invalid params ({count}):\n{lines}")
 
 
 class Section(BaseModel):

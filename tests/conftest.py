@@ -64,8 +64,9 @@ def set_params(params_file: Path, overrides: dict[str, object]) -> None:
     params_file.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
-# Tests and benchmarks are not part of a task; pipeline outputs are what the copy must rebuild.
-SKIPPED_IN_COPIES = ("tests/", "bench/", "data/", "models/", "metrics/")
+# Tests and benchmarks are not part of a task; pipeline outputs are what the copy must rebuild;
+# apps/ holds a user's other tasks (their own pipelines), not the flagship's.
+SKIPPED_IN_COPIES = ("tests/", "bench/", "data/", "models/", "metrics/", "apps/")
 
 
 def make_task_copy(dest: Path, overrides: dict[str, object]) -> Path:

@@ -301,7 +301,7 @@ def test_every_problem_is_reported_in_one_message(
     proc = check_in_process(path, monkeypatch, capsys)
     assert proc.returncode == BAD_PARAMS, proc.stderr
     assert proc.stderr.count("error:") == 1, proc.stderr
-    assert f"invalid params ({len(MULTI_KEYS)} problem(s))" in proc.stderr, proc.stderr
+    assert f"invalid params ({len(MULTI_KEYS)} problems)" in proc.stderr, proc.stderr
     for key in MULTI_KEYS:
         assert f"  - {key}:" in proc.stderr, f"{key} not reported:\n{proc.stderr}"
 
@@ -309,7 +309,7 @@ def test_every_problem_is_reported_in_one_message(
 def test_one_bad_component_name_is_one_problem(runs: dict) -> None:
     _, proc = result(runs, "check", "model.name")
     assert proc.returncode == BAD_PARAMS
-    assert "(1 problem(s))" in proc.stderr, proc.stderr
+    assert "(1 problem):" in proc.stderr, proc.stderr
     assert proc.stderr.count("model.name:") == 1, proc.stderr
 
 

@@ -76,6 +76,29 @@ def test_train_param_change_invalidates_only_training(flagship: Path) -> None:
         params.write_text(original, encoding="utf-8")
 
 
+def outputs_of_a_run(task: Path) -> dict[str, bytes]:
+    """Every file the train and evaluate stages write (checkpoints aside), with its bytes."""
+    files = [*(task / "models" / "model").rglob("*"), *(task / "metrics").rglob("*")]
+    return {str(f.relative_to(task)): f.read_bytes() for f in files if f.is_file()}
+
+
+@pytest.mark.parametrize("bad", [{"train.lr": -1.0}, {"evaluate.batch_size": 0}])
+def test_a_bad_param_fails_the_run_and_keeps_the_last_outputs(flagship: Path, bad: dict[str, float]) -> None:
+    params = flagship / "params.yaml"
+    original = params.read_text(encoding="utf-8")
+    before = outputs_of_a_run(flagship)
+    assert "models/model/model.safetensors" in before and "metrics/dev.json" in before
+    try:
+        set_params(params, bad)
+        failed = subprocess.run(["dvc", "repro"], cwd=flagship, env=run_env(), capture_output=True, text=True)
+        assert failed.returncode != 0
+        assert next(iter(bad)) in failed.stdout + failed.stderr  # the stage's message names the key
+        assert outputs_of_a_run(flagship) == before  # DVC removed nothing (persist), the stage wrote nothing
+    finally:
+        params.write_text(original, encoding="utf-8")
+    assert "Running stage" not in run(["dvc", "repro"], flagship).stdout
+
+
 def test_predictor_loads_the_bundle(flagship: Path) -> None:
     from mtf_lib.inference import Predictor
 
