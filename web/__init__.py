@@ -39,6 +39,8 @@ def create_app(settings: Mapping[str, Any] | None = None, **overrides: Any) -> O
     )
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
     app.json.ensure_ascii = False  # Chinese text stays readable in responses
+    app.json.sort_keys = False  # fields in the order the schemas give them
+    app.url_map.strict_slashes = False  # /tasks/<app>/<task>/ is the same page
     catalog = Catalog(config)
     app.extensions["mtf"] = catalog
 

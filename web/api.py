@@ -41,16 +41,18 @@ def model_info(task: Task) -> dict[str, Any]:
 
 
 @api.before_request
-def require_json_body() -> None:
+def require_json_body() -> Response | None:
     """Malformed JSON is a 400 and a body of another type a 415, before field validation (422)."""
     if request.method != "POST":
         return
     if not request.is_json:
         raise UnsupportedMediaType(f"send a JSON body with Content-Type: application/json, not {request.mimetype!r}")
     try:
-        request.get_json()
+        body = request.get_json()
     except BadRequest:
         raise BadRequest('the body is not valid JSON; expected {"texts": ["...", ...]}') from None
+    if not isinstance(body, dict):
+        return json_error(422, f'the body must be a JSON object, {{"texts": ["...", ...]}}, not {type(body).__name__}')
 
 
 @api.get("/models", responses={200: ModelList}, summary="List every task with its model's status and metrics")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,13 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return json_error(status, error.description or error.name)
         return render_template("error.html", status=status, title=error.name, message=error.description), status
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def body_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return http_error(
+            RequestEntityTooLarge(f"the request body is over the server's limit of {limit} bytes; send fewer texts")
+        )
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception) -> Response | tuple[str, int]:

@@ -55,6 +55,8 @@ def test_tagging_predict_returns_entities_with_offsets(client: FlaskClient) -> N
     assert len(body["results"]) == 3 and body["results"][1] == {"entities": []}
     found = body["results"][0]["entities"]
     assert {(e["type"], e["text"]) for e in found} >= {("PER", "张伟"), ("ORG", "北京大学")}
+    assert list(body) == ["app", "task", "task_type", "bundle_hash", "results"]  # documented order, not sorted
+    assert list(found[0]) == ["type", "text", "start", "end"]
     for text, result in zip(texts, body["results"], strict=True):
         for entity in result["entities"]:
             assert text[entity["start"] : entity["end"]] == entity["text"]
@@ -84,6 +86,8 @@ BAD_REQUESTS = [
     ("a text not a string", b'{"texts": ["a", 3]}', "application/json", 422, "texts.1: Input should be a valid string"),
     ("no texts", b'{"texts": []}', "application/json", 422, "texts: List should have at least 1 item"),
     ("unknown field", b'{"texts": ["a"], "lang": "zh"}', "application/json", 422, "lang: Extra inputs"),
+    ("a list, not an object", b'["a"]', "application/json", 422, 'must be a JSON object, {"texts"'),
+    ("a bare string", b'"a"', "application/json", 422, "not str"),
     ("too many texts", json.dumps({"texts": ["a"] * 9}).encode(), "application/json", 413, "the limit is 8"),
     ("a text too long", json.dumps({"texts": ["a", "长" * 301]}).encode(), "application/json", 413, "texts.1 has 301"),
 ]
@@ -111,6 +115,7 @@ def test_request_body_over_the_byte_limit_is_413(web_project: WebProject) -> Non
     client = create_app(root=web_project.root, max_request_bytes=2048).test_client()
     response = client.post(NER, json={"texts": ["长" * 1000]})
     assert response.status_code == 413 and response.is_json
+    assert "over the server's limit of 2048 bytes" in response.get_json()["error"]
 
 
 @pytest.mark.parametrize(

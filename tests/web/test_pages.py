@@ -45,6 +45,10 @@ def test_ner_page_highlights_entities_inline_with_a_legend(client: FlaskClient) 
     assert visible == KNOWN_SENTENCE  # highlighting keeps every character, in order
 
 
+def test_a_trailing_slash_is_the_same_page(client: FlaskClient) -> None:
+    assert page(client, "/tasks/flagship/ner/") == page(client, "/tasks/flagship/ner")
+
+
 def test_page_text_is_escaped(client: FlaskClient) -> None:
     html = page(client, "/tasks/flagship/ner", data={"text": "<script>alert(1)</script>张伟"})
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
