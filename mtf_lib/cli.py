@@ -55,10 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("params", nargs="?", default="params.yaml")
     check.set_defaults(func=_check)
 
-    from mtf_lib.registry import ALL_KINDS
+    from mtf_lib.registry import ALL, ALL_KINDS
 
+    kind_names = {**{reg.plural: kind for kind, reg in ALL.items()}, **{kind: kind for kind in ALL_KINDS}}
     components = sub.add_parser("components", help="list the registered components")
-    components.add_argument("kind", nargs="?", choices=ALL_KINDS, help="only this kind")
+    components.add_argument(
+        "kind",
+        nargs="?",
+        type=lambda name: kind_names.get(name, name),  # "models" as the listing heads it, or "model"
+        choices=ALL_KINDS,
+        help="only this kind",
+    )
     components.set_defaults(func=_components)
 
     fetch = sub.add_parser("fetch", help="download data sets (or copy them from $MTF_DATA_MIRROR)")

@@ -104,6 +104,14 @@ def test_user_model_is_listed(user_model: Any, capsys: pytest.CaptureFixture[str
     assert "losses:" not in out
 
 
+@pytest.mark.parametrize("kind", ["loss", "losses"])
+def test_components_takes_a_kind_as_singular_or_as_listed(kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtf_lib import cli
+
+    assert cli.main(["components", kind]) == 0
+    assert capsys.readouterr().out.startswith("losses:\n")
+
+
 # --- name rules -----------------------------------------------------------------------------
 
 

@@ -229,7 +229,7 @@ class Trainer:
         if state.get("run_hash") != self.run_hash:
             self.log(
                 f"checkpoint in {self.checkpoint_dir} was made with different params "
-                f"({state.get('run_hash')} != {self.run_hash}); not resuming, starting fresh"
+                f"(params hash {state.get('run_hash')!r}, now {self.run_hash!r}); not resuming, starting fresh"
             )
             return 0
         self.model.load_state_dict(state["model"])

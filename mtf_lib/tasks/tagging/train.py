@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -84,9 +83,8 @@ def _train(
     model, result = members[0], results[0]
     if tp.ensemble > 1:
         model = TaggerEnsemble(members)
+        # The stage reports the ensemble's dev scores (metrics/dev.json) from the bundle.
         result = FitResult(evaluate(model), results[0].best_epoch, results[0].history, results[0].resumed_from_epoch)
-        if dist.is_main:
-            print(f"ensemble of {tp.ensemble}: dev {result.best_metrics}", file=sys.stderr, flush=True)
     if dist.is_main:
         meta = {
             "model": model_params,
