@@ -127,30 +127,28 @@ class InterleavedHandLoop:
         return time.perf_counter()
 
 
-def trainer_settings(tp: Any, epochs: int, device: str) -> Any:
-    """The Trainer's settings from the train params, as fit_task builds them."""
+def bench_trainer(model: Any, loader: Any, epochs: int, tp: Any, device: str, ckpt: Path) -> Any:
+    """A Trainer as fit_task builds it (the train params it reads), with an instant evaluate, no
+    callbacks and no progress bar."""
     from mtf_lib.tasks.fitting import TRAINER_SETTINGS
-    from mtf_lib.training.trainer import TrainSettings
+    from mtf_lib.training.trainer import Trainer, TrainSettings
 
     trainer_params = {k: v for k, v in tp.model_dump().items() if k in TRAINER_SETTINGS}
-    return TrainSettings(**{**trainer_params, "epochs": epochs, "device": device})
+    settings = TrainSettings(**{**trainer_params, "epochs": epochs, "device": device})
+    instant = lambda m: {settings.monitor: 0.0}  # noqa: E731 - dev scoring costs nothing here
+    return Trainer(model, loader, instant, settings, ckpt, "bench", callbacks=[], progress=False)
 
 
-def quiet_fit(trainer: Any) -> Any:
-    with contextlib.redirect_stderr(io.StringIO()):  # one log line per epoch
-        return trainer.fit(resume=False)
+def timed_fit(trainer: Any) -> tuple[float, list[float]]:
+    """(seconds of ``trainer.fit``, per-epoch mean losses); its one log line per epoch is dropped."""
+    with contextlib.redirect_stderr(io.StringIO()):
+        seconds, result = timed(lambda: trainer.fit(resume=False))
+    return seconds, [m["train_loss"] for m in result.history]
 
 
 def trainer_run(model: Any, batches: Any, epochs: int, tp: Any, device: str, ckpt: Path) -> tuple[float, list[float]]:
     """A Trainer alone over the batches; returns (fit seconds, per-epoch mean losses)."""
-    from mtf_lib.training.trainer import Trainer
-
-    settings = trainer_settings(tp, epochs, device)
-    trainer = Trainer(
-        model, batches, lambda m: {settings.monitor: 0.0}, settings, ckpt, "bench", callbacks=[], progress=False
-    )
-    seconds, result = timed(lambda: quiet_fit(trainer))
-    return seconds, [m["train_loss"] for m in result.history]
+    return timed_fit(bench_trainer(model, batches, epochs, tp, device, ckpt))
 
 
 def interleaved_round(
@@ -159,27 +157,15 @@ def interleaved_round(
     """One Trainer run with the hand loop interleaved; both loops' seconds and losses."""
     import torch
 
-    from mtf_lib.training.trainer import Trainer
-
     loader = InterleavedHandLoop(deepcopy(initial), batches, epochs, tp, torch.device(device), hand_first)
-    settings = trainer_settings(tp, epochs, device)
-    trainer = Trainer(
-        deepcopy(initial),
-        loader,
-        lambda m: {settings.monitor: 0.0},
-        settings,
-        ckpt,
-        "bench",
-        callbacks=[],
-        progress=False,
-    )  # seeds the RNG as the hand loop's optimizer did: both start from the same stream
-    fit_seconds, result = timed(lambda: quiet_fit(trainer))
+    # The Trainer seeds the RNG as the hand loop's optimizer did: both start from the same stream.
+    fit_seconds, trainer_losses = timed_fit(bench_trainer(deepcopy(initial), loader, epochs, tp, device, ckpt))
     return {
         "hand_first": hand_first,
         "hand_s": loader.hand_seconds,
         "trainer_s": fit_seconds - loader.loader_seconds,
         "hand_losses": loader.losses,
-        "trainer_losses": [m["train_loss"] for m in result.history],
+        "trainer_losses": trainer_losses,
     }
 
 

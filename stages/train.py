@@ -16,7 +16,7 @@ def train(params: Any, args: Namespace) -> None:
     from mtf_lib.io import write_json
     from mtf_lib.tasks import task_module
     from mtf_lib.tasks.fitting import dev_summary
-    from mtf_lib.training.distributed import is_main_process
+    from mtf_lib.training.distributed import launch_info
 
     task_module(params.task.type, "train").train(
         params,
@@ -26,7 +26,7 @@ def train(params: Any, args: Namespace) -> None:
         Path(args.live),
         not args.no_progress,
     )
-    if is_main_process():
+    if launch_info().is_main:  # rank 0 writes shared files
         summary = dev_summary(read_bundle_meta(args.bundle))
         write_json(args.dev_metrics, summary)
         print(f"kept model on dev: {json.dumps(summary)}")

@@ -24,21 +24,21 @@ class DistInfo:
         return self.world_size > 1
 
 
-def init_distributed() -> DistInfo:
-    """Join the process group when launched by torchrun (``WORLD_SIZE`` > 1); else a single process."""
+def launch_info() -> DistInfo:
+    """This process's place in a torchrun launch (``WORLD_SIZE`` > 1), else a single process."""
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     if world_size <= 1:
         return DistInfo()
-    info = DistInfo(int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0")), world_size)
-    if not dist.is_initialized():
+    return DistInfo(int(os.environ["RANK"]), int(os.environ.get("LOCAL_RANK", "0")), world_size)
+
+
+def init_distributed() -> DistInfo:
+    """Join the process group when launched by torchrun; else a single process."""
+    info = launch_info()
+    if info.enabled and not dist.is_initialized():
         backend = "nccl" if torch.cuda.is_available() else "gloo"
         dist.init_process_group(backend=backend)
     return info
-
-
-def is_main_process() -> bool:
-    """Rank 0 of a torchrun launch, or a single process: the one that writes shared files."""
-    return int(os.environ.get("RANK", "0")) == 0
 
 
 def barrier(info: DistInfo) -> None:
