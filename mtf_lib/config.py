@@ -7,13 +7,16 @@ Every problem is reported at once, each with its key path (``train.lr``), in one
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, create_model
 
 from mtf_lib import registry
 
@@ -72,41 +75,58 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
+Problem = tuple[str, str]  # (key path, message)
+
+
+class ComponentError(ValueError):
+    """A component section is invalid; ``problems`` are paths relative to the section."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(_format(path, message) for path, message in problems))
+
+
 def validate(schema: type[BaseModel], data: dict[str, Any], source: str) -> Any:
-    """Validate ``data`` against ``schema`` (including registry components); raise ParamsError."""
-    problems: list[str] = []
+    """Validate ``data`` against ``schema`` (components included); raise ParamsError naming every problem."""
     try:
-        parsed = schema.model_validate(data)
+        return schema.model_validate(data)
     except ValidationError as exc:
-        problems.extend(_describe(exc, schema))
-        parsed = None
-    problems.extend(_component_problems(schema, data))
-    if problems:
-        raise ParamsError(source, sorted(dict.fromkeys(problems)))
-    return parsed
+        problems = [_format(path, message) for path, message in describe(exc, schema)]
+        raise ParamsError(source, sorted(dict.fromkeys(problems))) from None
 
 
-def _describe(exc: ValidationError, schema: type[BaseModel], prefix: str = "") -> list[str]:
-    out = []
+def describe(exc: ValidationError, schema: type[BaseModel]) -> list[Problem]:
+    """Each error of ``exc`` as (key path, message), with did-you-mean hints for unknown keys."""
+    out: list[Problem] = []
     for err in exc.errors():
         loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
-        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
-        if err["type"] == "extra_forbidden":
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, ComponentError):
+            out.extend((_join(path, sub), message) for sub, message in cause.problems)
+        elif err["type"] == "extra_forbidden":
             known = _fields_at(schema, loc[:-1])
             hint = difflib.get_close_matches(loc[-1], known, n=1)
             mean = f"; did you mean {hint[0]!r}?" if hint else ""
             valid = f"valid keys: {', '.join(known)}" if known else "this section takes no settings"
-            out.append(f"{path}: unknown key{mean} ({valid})")
+            out.append((path, f"unknown key{mean} ({valid})"))
         elif err["type"] == "missing":
-            kind = getattr(_model_at(schema, loc[:-1]), "component_kind", None)
-            choices = f" (registered: {', '.join(registry.ALL[kind].names())})" if kind and loc[-1] == "name" else ""
-            out.append(f"{path}: required key is missing{choices}")
+            out.append((path, "required key is missing"))
         elif err["type"] == "value_error":
-            message = str(err["ctx"]["error"])  # our own message, already complete
-            out.append(f"{path}: {message}" if path else message)  # cross-section checks name their keys
+            out.append((path, str(cause)))  # our own message, already complete
         else:
-            out.append(f"{path}: {err['msg']} (got {err.get('input')!r})")
+            out.append((path, f"{err['msg']} (got {err.get('input')!r})"))
     return out
+
+
+def _join(path: str, sub: str) -> str:
+    if not path or not sub:
+        return path or sub
+    return f"{path}{sub}" if sub.startswith("[") else f"{path}.{sub}"
+
+
+def _format(path: str, message: str) -> str:
+    return f"{path}: {message}" if path else message  # cross-section checks name their keys themselves
 
 
 def _model_at(schema: type[BaseModel], loc: list[str]) -> Any:
@@ -127,61 +147,110 @@ def _fields_at(schema: type[BaseModel], loc: list[str]) -> list[str]:
 # --- components -----------------------------------------------------------------------------
 
 
-def _component_problems(schema: type[BaseModel], data: dict[str, Any], prefix: str = "") -> list[str]:
-    """Check each component section (a class with ``component_kind``) against its factory.
-
-    Such a section holds ``name`` plus the keyword-only arguments of the registered factory;
-    plain name fields are checked by ``Registry.name_type`` during model validation.
-    """
-    problems: list[str] = []
-    kind = getattr(schema, "component_kind", None)
-    if kind and isinstance(data, dict):
-        problems.extend(check_component_args(kind, data, prefix.rstrip("."), getattr(schema, "task_type", None)))
-    for name, field in schema.model_fields.items():
-        value = data.get(name) if isinstance(data, dict) else None
-        sub = field.annotation
-        if isinstance(sub, type) and issubclass(sub, BaseModel) and isinstance(value, dict):
-            problems.extend(_component_problems(sub, value, f"{prefix}{name}."))
-    return problems
+class InitOnly:
+    """Marks a setting that only initialises training (a pretrained-vectors file, freezing it):
+    a trained model is rebuilt from its bundle with the setting's default, since its weights
+    already hold what the setting put there. Use as ``Annotated[str | None, INIT_ONLY]``."""
 
 
-def check_component_args(kind: str, section: dict[str, Any], path: str, task_type: str | None = None) -> list[str]:
-    """Validate ``section`` (``name`` + settings) against the factory's keyword-only parameters."""
-    reg = registry.ALL[kind]
-    name = section.get("name")
-    if not isinstance(name, str) or name not in reg:
-        return []  # the section's own ``name`` field reports it
-    if task_type and reg.tags(name).get("task_type", task_type) != task_type:
-        return []  # made for another task type: the ``name`` field reports it, its settings do not matter
-    settings = {k: v for k, v in section.items() if k != "name"}
-    try:
-        settings_model(reg.get(name)).model_validate(settings)
-    except ValidationError as exc:
-        return _describe(exc, settings_model(reg.get(name)), prefix=f"{path}.")
-    return []
+INIT_ONLY = InitOnly()
 
 
+@dataclass(frozen=True)
+class ComponentRef:
+    """A params value naming a registered component of ``kind``: its name alone
+    (``crf_nll.v1``) or a section ``{name: ..., <its settings>}``. It validates to the resolved
+    section: the name and every setting of the factory, defaults filled in, sub-components
+    resolved the same way, so bundles and run hashes record what was really built."""
+
+    kind: str
+    tags: tuple[tuple[str, Any], ...] = ()
+
+    def resolve(self, value: Any) -> dict[str, Any]:
+        reg = registry.ALL[self.kind]
+        wanted = dict(self.tags)
+        section = {"name": value} if isinstance(value, str) else value
+        if not isinstance(section, Mapping):
+            expected = f"expected a registered {self.kind} name or a mapping with its name"
+            raise ComponentError([("", f"{expected}, got {value!r}")])
+        name = section.get("name")
+        if name is None:
+            raise ComponentError([("name", f"required key is missing (registered: {', '.join(reg.names(**wanted))})")])
+        if not isinstance(name, str) or name not in reg:
+            raise ComponentError([("name", reg.unknown_message(name))])
+        for tag, want in wanted.items():
+            made_for = reg.tags(name).get(tag)
+            if made_for is not None and made_for != want:
+                fitting = ", ".join(reg.names(**wanted))
+                raise ComponentError(
+                    [("name", f"{name!r} is a {made_for} {self.kind}; a {want} task needs one of: {fitting}")]
+                )
+        model = settings_model(reg.get(name))
+        try:
+            settings = model.model_validate({k: v for k, v in section.items() if k != "name"})
+        except ValidationError as exc:
+            raise ComponentError(describe(exc, model)) from None
+        return {"name": name, **settings.model_dump()}
+
+
+def component_type(kind: str, **tags: Any) -> Any:
+    """The pydantic type of a params value holding a component of ``kind`` (see ComponentRef)."""
+    ref = ComponentRef(kind, tuple(sorted(tags.items())))
+    return Annotated[dict[str, Any], ref, PlainValidator(ref.resolve)]
+
+
+@functools.cache
 def settings_model(factory: Any) -> type[BaseModel]:
     """A strict pydantic model of a factory's keyword-only parameters (its settings)."""
     fields: dict[str, Any] = {}
     for param in inspect.signature(factory).parameters.values():
         if param.kind is not inspect.Parameter.KEYWORD_ONLY:
             continue
-        annotation = param.annotation if param.annotation is not inspect.Parameter.empty else Any
-        if isinstance(annotation, str):
-            # Resolve settings' annotations only: others may name types imported for checkers alone.
-            annotation = eval(annotation, factory.__globals__)  # noqa: S307 - the factory's own source
-        default = param.default if param.default is not inspect.Parameter.empty else ...
-        fields[param.name] = (annotation, default)
+        fields[param.name] = (_annotation(factory, param), _default(param))
     return create_model(
         f"{factory.__name__}_settings",
-        __config__=ConfigDict(extra="forbid", strict=True),
+        # validate_default: a default that names a sub-component is resolved like a given value.
+        __config__=ConfigDict(extra="forbid", strict=True, validate_default=True),
         **fields,
     )
 
 
-def build_component(kind: str, section: dict[str, Any], *args: Any) -> Any:
-    """Instantiate component ``section['name']`` of ``kind`` with validated settings."""
+def _annotation(factory: Any, param: inspect.Parameter) -> Any:
+    annotation = param.annotation if param.annotation is not inspect.Parameter.empty else Any
+    if isinstance(annotation, str):
+        # Resolve settings' annotations only: others may name types imported for checkers alone.
+        # A decorated factory's annotations name what its own module imports (unwrap).
+        annotation = eval(annotation, inspect.unwrap(factory).__globals__)  # noqa: S307 - the factory's own source
+    return annotation
+
+
+def _default(param: inspect.Parameter) -> Any:
+    return param.default if param.default is not inspect.Parameter.empty else ...
+
+
+def resolve_component(kind: str, section: str | Mapping[str, Any]) -> dict[str, Any]:
+    """``section`` (a name, or a name with settings) with every setting filled in."""
+    return ComponentRef(kind).resolve(section)
+
+
+def for_loading(kind: str, section: Mapping[str, Any]) -> dict[str, Any]:
+    """The resolved ``section`` with its init-only settings (``INIT_ONLY``) back at their defaults,
+    for rebuilding a trained model whose weights already hold what they initialised."""
     factory = registry.ALL[kind].get(section["name"])
-    settings = settings_model(factory).model_validate({k: v for k, v in section.items() if k != "name"})
-    return factory(*args, **settings.model_dump())
+    out = dict(section)
+    for param in inspect.signature(factory).parameters.values():
+        if param.kind is inspect.Parameter.KEYWORD_ONLY and INIT_ONLY in _markers(_annotation(factory, param)):
+            out[param.name] = param.default
+    return out
+
+
+def _markers(annotation: Any) -> tuple[Any, ...]:
+    return get_args(annotation)[1:] if get_origin(annotation) is Annotated else ()
+
+
+def build_component(kind: str, section: str | Mapping[str, Any], *args: Any) -> Any:
+    """Instantiate component ``section['name']`` of ``kind`` with validated settings; raise
+    ComponentError for bad settings."""
+    resolved = resolve_component(kind, section)
+    factory = registry.ALL[kind].get(resolved["name"])
+    return factory(*args, **{k: v for k, v in resolved.items() if k != "name"})

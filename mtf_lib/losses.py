@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from mtf_lib.models.heads import CRFLoss, TokenCrossEntropy
 
 
-@registry.losses("crf_nll.v1")
+@registry.losses("crf_nll.v1", task_type="tagging")
 def crf_nll(num_tags: int) -> CRFLoss:
     """Linear-chain CRF negative log-likelihood; Viterbi decoding."""
     from mtf_lib.models.heads import CRFLoss
@@ -23,7 +23,7 @@ def crf_nll(num_tags: int) -> CRFLoss:
     return CRFLoss(num_tags)
 
 
-@registry.losses("token_cross_entropy.v1")
+@registry.losses("token_cross_entropy.v1", task_type="tagging")
 def token_cross_entropy(
     num_tags: int, *, label_smoothing: Annotated[float, Field(ge=0, lt=1)] = 0.0
 ) -> TokenCrossEntropy:
@@ -33,7 +33,7 @@ def token_cross_entropy(
     return TokenCrossEntropy(label_smoothing)
 
 
-@registry.losses("cross_entropy.v1")
+@registry.losses("cross_entropy.v1", task_type="classification")
 def cross_entropy(
     num_classes: int,
     label_counts: Sequence[int] | None = None,

@@ -35,11 +35,11 @@ class Registry:
         self._builtins = builtins  # modules whose import registers this kind's built-in components
         self._builtins_loaded = False
         self._entries: dict[str, Callable[..., Any]] = {}
-        self._tags: dict[str, dict[str, str]] = {}
+        self._tags: dict[str, dict[str, Any]] = {}
 
-    def __call__(self, name: str, **tags: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def __call__(self, name: str, **tags: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Decorator registering ``func`` under ``name`` (e.g. ``"adam.v1"``); ``tags`` describe it
-        (a model's ``task_type``, checked against the params' task type)."""
+        (a model's ``task_type``, checked against the params' task type; a metric's ``scores``)."""
 
         def register(func: Callable[..., Any]) -> Callable[..., Any]:
             self.register(name, func, **tags)
@@ -47,7 +47,7 @@ class Registry:
 
         return register
 
-    def register(self, name: str, func: Callable[..., Any], **tags: str) -> None:
+    def register(self, name: str, func: Callable[..., Any], **tags: Any) -> None:
         if not _is_versioned(name):
             raise ValueError(f"{self.kind} name {name!r} must end in a version, like 'my_model.v1'")
         existing = self._entries.get(name)
@@ -72,26 +72,44 @@ class Registry:
         did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
         return f"unknown {self.kind} {name!r}{did_you_mean}; registered: {', '.join(names)}"
 
-    def names(self, **tags: str) -> list[str]:
+    def names(self, **tags: Any) -> list[str]:
         """Registered names, sorted; with ``tags``, those whose tags match (untagged ones always do)."""
         self.load_builtins()
         return sorted(n for n in self._entries if all(self._tags[n].get(k, v) == v for k, v in tags.items()))
 
-    def tags(self, name: str) -> dict[str, str]:
+    def tags(self, name: str) -> dict[str, Any]:
         self.load_builtins()
         return dict(self._tags.get(name, {}))
 
-    @property
-    def name_type(self) -> Any:
-        """A pydantic type for a params field holding a registered name of this kind."""
+    def name_of(self, **tags: Any) -> Any:
+        """A pydantic type for a params field holding a registered name of this kind; with
+        ``tags`` (``task_type="tagging"``), a name made for another value is refused."""
         from pydantic import AfterValidator
 
         def check(name: str) -> str:
             if name not in self:
                 raise ValueError(self.unknown_message(name))
+            for tag, want in tags.items():
+                made_for = self.tags(name).get(tag)
+                if made_for is not None and made_for != want:
+                    fitting = ", ".join(self.names(**tags))
+                    raise ValueError(f"{name!r} is a {made_for} {self.kind}; a {want} task needs one of: {fitting}")
             return name
 
         return Annotated[str, AfterValidator(check)]
+
+    @property
+    def name_type(self) -> Any:
+        """A pydantic type for a params field holding any registered name of this kind."""
+        return self.name_of()
+
+    def ref(self, **tags: Any) -> Any:
+        """A pydantic type for a params value naming a component of this kind with its settings:
+        ``crf_nll.v1`` or ``{name: token_cross_entropy.v1, label_smoothing: 0.1}``. It validates
+        to the section with every setting filled in (``mtf_lib.config.ComponentRef``)."""
+        from mtf_lib.config import component_type
+
+        return component_type(self.kind, **tags)
 
     def __contains__(self, name: object) -> bool:
         self.load_builtins()

@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 import pytest
 import yaml
-from pydantic import Field, ValidationError
+from pydantic import Field
 
 from mtf_lib import registry
-from mtf_lib.config import ParamsError, build_component
+from mtf_lib.config import ComponentError, ParamsError, build_component
 from mtf_lib.params import load_params
 from mtf_lib.registry import UnknownComponentError
 
@@ -67,8 +67,8 @@ def test_user_name_is_unknown_until_registered(tmp_path: Path) -> None:
 def test_user_model_is_valid_in_params(user_model: Any, tmp_path: Path) -> None:
     assert USER_NAME in registry.models
     params = load_params(write_params(tmp_path / "params.yaml", {"name": USER_NAME, "hidden": 64}))
-    assert params.model.name == USER_NAME
-    assert params.model.model_dump() == {"name": USER_NAME, "hidden": 64}
+    # Every setting of the factory, defaults filled in: what the bundle and the run hash record.
+    assert params.model == {"name": USER_NAME, "hidden": 64, "dropout": 0.1}
 
 
 def test_user_model_settings_are_validated_against_its_factory(user_model: Any, tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_user_model_is_buildable(user_model: Any) -> None:
     built = build_component("model", {"name": USER_NAME, "hidden": 64}, "VOCABS", "LABELS")
     assert built == {"vocabs": "VOCABS", "labels": "LABELS", "hidden": 64, "dropout": 0.1}
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ComponentError, match="hidden: Input should be greater than or equal to 1"):
         build_component("model", {"name": USER_NAME, "hidden": 0}, "VOCABS", "LABELS")
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from mtf_lib import registry
+from mtf_lib.config import INIT_ONLY, build_component
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.models.types import Dropout, PositiveInt
 
@@ -28,12 +29,13 @@ def bilstm_crf(
     layers: PositiveInt = 1,
     dropout: Dropout = 0.5,
     unk_dropout: Annotated[float, Field(ge=0, lt=1)] = 0.0,
-    head: registry.losses.name_type = "crf_nll.v1",
-    char_vectors: str | None = None,
-    freeze_char_vectors: bool = False,
+    head: registry.losses.ref(task_type="tagging") = "crf_nll.v1",
+    char_vectors: Annotated[str | None, INIT_ONLY] = None,
+    freeze_char_vectors: Annotated[bool, INIT_ONLY] = False,
 ) -> BiLSTMTagger:
     """BiLSTM-CRF for character tagging; a feature's ``*_dim: 0`` switches it off.
 
+    ``head``: the loss and decoder over the emissions, a name or ``{name, <its settings>}``.
     ``char_vectors``: a word2vec text file (e.g. under resources/word_vectors/) of
     ``char_dim``-dimensional vectors initialising the char embeddings.
     """
@@ -44,7 +46,7 @@ def bilstm_crf(
     model = BiLSTMTagger(
         n_chars=len(vocabs["chars"]),
         n_tags=len(labels),
-        head=registry.losses.get(head)(len(labels)),
+        head=build_component("loss", head, len(labels)),
         char_dim=char_dim,
         hidden=hidden,
         layers=layers,

@@ -17,16 +17,22 @@ def read_preprocessed(path: Path) -> list[dict]:
         return [json.loads(line) for line in handle]
 
 
-def run_hash(params: Any) -> str:
-    """What shapes the trained weights; a checkpoint made with other values is not resumed.
+# Settings that change where or how fast a run happens, not what it learns. Everything else is
+# in the run hash, defaults filled in, so a new section or setting counts without being listed.
+NOT_IN_RUN_HASH = (
+    "preprocess.workers",  # preprocessing output is identical for any worker count
+    "train.device",  # where the run happens (a resumed run may move to another device)
+    "evaluate.batch_size",  # test-time batching: the trained weights never see it
+)
 
-    Device and worker counts are left out: they change where a run happens, not its result.
-    """
-    shaping = {
-        "task": params.task.model_dump(),
-        "preprocess": params.preprocess.model_dump(exclude={"workers"}),
-        "dataset": params.dataset.model_dump(),
-        "model": params.model.model_dump(),
-        "train": params.train.model_dump(exclude={"device"}),
-    }
+
+def run_hash(params: Any) -> str:
+    """What shapes the trained weights; a checkpoint made with other values is not resumed."""
+    shaping = params.model_dump(mode="json")
+    for dotted in NOT_IN_RUN_HASH:
+        *parents, leaf = dotted.split(".")
+        node = shaping
+        for key in parents:
+            node = node.get(key, {})
+        node.pop(leaf, None)
     return params_hash(shaping)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import Field
 
 from mtf_lib import registry
 from mtf_lib.config import Section
@@ -16,27 +16,9 @@ class FetchParams(Section):
     dataset: str | None = Field(None, description="data set to download (mtf_lib.assets); null: own files")
 
 
-class ModelParams(Section):
-    """``name`` picks a registered model; the other keys are that model's settings. A task type's
-    subclass sets ``task_type``: a model registered for another task type is refused."""
-
-    model_config = ConfigDict(extra="allow")
-    component_kind: ClassVar[str] = "model"
-    task_type: ClassVar[str | None] = None
-    name: registry.models.name_type
-
-    @field_validator("name")
-    @classmethod
-    def _made_for_this_task_type(cls, name: str) -> str:
-        made_for = registry.models.tags(name).get("task_type")
-        if cls.task_type and made_for and made_for != cls.task_type:
-            fitting = ", ".join(registry.models.names(task_type=cls.task_type))
-            raise ValueError(f"{name!r} is a {made_for} model; a {cls.task_type} task needs one of: {fitting}")
-        return name
-
-
 class TrainParams(Section):
-    """Settings of the task-independent Trainer; each task type adds the dev metric to ``monitor``."""
+    """Settings of the task-independent Trainer. ``monitor`` is a score of the task's
+    ``evaluate.metric`` (checked by ``check_monitor``)."""
 
     seed: int = 42
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
@@ -50,8 +32,21 @@ class TrainParams(Section):
     grad_accum: PositiveInt = 1
     clip_norm: Annotated[float, Field(ge=0, description="0: no clipping")] = 5.0
     amp: Literal["none", "bf16", "fp16"] = "none"
+    monitor: str = Field("f1", description="the dev score that picks the kept epoch: one of evaluate.metric's scores")
     patience: Annotated[int, Field(ge=0, description="0: no early stopping")] = 5
     ema_decay: Annotated[
         float, Field(ge=0, lt=1, description="0: off; else dev scores and the saved model use the weights' EMA")
     ] = 0.0
     callbacks: list[registry.callbacks.name_type] = ["early_stopping.v1", "dvclive.v1"]
+
+
+def check_monitor(params: Any) -> None:
+    """``train.monitor`` must be a score that ``evaluate.metric`` reports (raise ValueError)."""
+    from mtf_lib.metrics.registered import metric_scores
+
+    scores = metric_scores(params.evaluate.metric)
+    if params.train.monitor not in scores:
+        raise ValueError(
+            f"train.monitor: {params.train.monitor!r} is not a score of evaluate.metric "
+            f"{params.evaluate.metric!r}; choose one of: {', '.join(scores)}"
+        )

@@ -1,7 +1,7 @@
 """End to end: the flagship DVC pipeline on a small slice of Resume NER, in a temporary copy.
 
-Also kill-and-resume (SIGKILL mid-training, ``dvc repro`` again, same metrics) and a
-2-process DDP run on the gloo backend.
+Also: every stage's deps cover the mtf_lib files it runs (measured); kill-and-resume (SIGKILL
+mid-training, ``dvc repro`` again, same metrics); a 2-process DDP run on the gloo backend.
 """
 
 from __future__ import annotations
@@ -15,21 +15,46 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import SMALL_RUN, make_task_copy, run_env, set_params
+from tests.conftest import REPO, SMALL_RUN, make_task_copy, run_env, set_params
+from tests.stage_imports import missing_deps, trace_env
 
 
-def run(cmd: list[str], cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
-    result = subprocess.run(cmd, cwd=cwd, env=run_env(), capture_output=True, text=True, timeout=timeout)
+def run(
+    cmd: list[str], cwd: Path, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, cwd=cwd, env=env or run_env(), capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{cmd} failed:\n{result.stdout}\n{result.stderr}"
     return result
 
 
 @pytest.fixture(scope="module")
-def flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def import_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mtf_lib modules each stage of the flagship fixture's run loaded."""
+    return tmp_path_factory.mktemp("trace") / "imports.jsonl"
+
+
+@pytest.fixture(scope="module")
+def flagship(tmp_path_factory: pytest.TempPathFactory, import_log: Path) -> Path:
     task = make_task_copy(tmp_path_factory.mktemp("flagship"), SMALL_RUN)
-    run(["dvc", "repro"], task)
+    run(["dvc", "repro"], task, env=trace_env(import_log, run_env()))
     return task
+
+
+def test_every_stage_lists_the_library_files_it_runs(flagship: Path, import_log: Path) -> None:
+    missing = {stage: files for stage, files in missing_deps(flagship, import_log, flagship).items() if files}
+    assert not missing, f"dvc.yaml: stages run mtf_lib files their deps do not list: {missing}"
+    # The template's tagging tasks list the same files (mtf_lib/tasks/tagging/library_deps.py).
+    from mtf_lib.tasks.tagging.library_deps import LIBRARY_DEPS
+
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    for name, files in LIBRARY_DEPS.items():
+        assert [d for d in stages[name]["deps"] if d.startswith("mtf_lib")] == list(files), name
+
+
+# A resume sentence like those of the training split: even the small slice's model finds entities.
+KNOWN_TEXT = "张伟，男，1970年出生，汉族，本科学历，现任北京华为技术有限公司总经理。"
 
 
 def read_json(path: Path) -> dict:
@@ -57,6 +82,31 @@ def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
     assert sorted(dev["members"]) == seeds
     assert all(1 <= dev["members"][s]["best_epoch"] <= SMALL_RUN["train.epochs"] for s in seeds)
     assert "dev.json" in shown
+
+
+def test_a_pulled_clone_is_up_to_date_and_serves_the_model(flagship: Path, tmp_path: Path) -> None:
+    """repro → push → fresh clone → pull: the checkpoints come with the model (cached), so no
+    stage counts as changed and nothing is retrained; the web app serves the pulled bundle."""
+    remote = tmp_path / "remote"
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(remote)], flagship)
+    run(["dvc", "push"], flagship)
+    run(["git", "add", "-A"], flagship)
+    run(["git", "-c", "user.name=test", "-c", "user.email=test@localhost", "commit", "-qm", "run"], flagship)
+    clone = tmp_path / "clone"
+    run(["git", "clone", "-q", str(flagship), str(clone)], tmp_path)
+    run(["dvc", "remote", "add", "-d", "--local", "store", str(remote)], clone)
+    run(["dvc", "pull"], clone)
+    assert (clone / "models" / "checkpoints" / "member1" / "last.ckpt").is_file()
+    assert json.loads(run(["dvc", "status", "--json"], clone).stdout) == {}
+    assert "Running stage" not in run(["dvc", "repro"], clone).stdout
+
+    from web import create_app
+
+    client = create_app(root=clone, tasks=(".",)).test_client()
+    answer = client.post("/api/v1/flagship/ner/predict", json={"texts": [KNOWN_TEXT]})
+    assert answer.status_code == 200, answer.get_json()
+    [entities] = [r["entities"] for r in answer.get_json()["results"]]
+    assert entities and all(KNOWN_TEXT[e["start"] : e["end"]] == e["text"] for e in entities)
 
 
 def test_unchanged_pipeline_is_skipped(flagship: Path) -> None:
@@ -103,8 +153,9 @@ def test_predictor_loads_the_bundle(flagship: Path) -> None:
     from mtf_lib.inference import Predictor
 
     predictor = Predictor.load(flagship / "models" / "model")
-    text = "张伟，男，1970年出生，汉族，本科学历，现任北京华为技术有限公司总经理。"
+    text = KNOWN_TEXT
     [entities] = predictor.predict([text])
+    assert entities, "the model found no entity in a sentence shaped like its training data"
     for entity in entities:
         assert text[entity["start"] : entity["end"]] == entity["text"]
         assert entity["type"] in {"NAME", "CONT", "RACE", "TITLE", "EDU", "ORG", "PRO", "LOC"}
@@ -112,6 +163,7 @@ def test_predictor_loads_the_bundle(flagship: Path) -> None:
     predictor.window, predictor.overlap = 16, 4
     long_text = text * 3
     [long_entities] = predictor.predict([long_text])
+    assert len(long_entities) >= len(entities)
     for entity in long_entities:
         assert long_text[entity["start"] : entity["end"]] == entity["text"]
     assert predictor.predict([""]) == [[]]
@@ -150,12 +202,8 @@ def test_checkpoint_with_other_params_is_not_resumed(flagship: Path, tmp_path: P
     args = [
         "stages/train.py",
         "--no-progress",
-        "--checkpoints",
-        str(ckpt),
-        "--bundle",
-        str(tmp_path / "m"),
-        "--live",
-        str(tmp_path / "live"),
+        *("--checkpoints", str(ckpt), "--bundle", str(tmp_path / "m")),
+        *("--live", str(tmp_path / "live"), "--dev-metrics", str(tmp_path / "dev.json")),
     ]
     run([sys.executable, *args], flagship)
     params = flagship / "params.yaml"

@@ -7,9 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from pydantic import ValidationError
 
-from mtf_lib.config import build_component
+from mtf_lib.config import ComponentError, build_component
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.models.class_loss import balanced_class_weights
 from mtf_lib.tasks.classification.features import collate
@@ -112,5 +111,5 @@ def test_label_smoothing_raises_the_loss_of_a_confident_model() -> None:
     ],
 )
 def test_settings_are_validated(name: str, settings: dict[str, Any], problem: str) -> None:
-    with pytest.raises(ValidationError, match=problem):
+    with pytest.raises(ComponentError, match=problem):
         model(name, **settings)

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from mtf_lib import registry
+from mtf_lib.config import resolve_component, settings_model
 from mtf_lib.inference import Predictor
 from mtf_lib.inference.bundle import BundleError, read_bundle_meta
 from mtf_lib.tasks.classification.dataset import build_dataset
@@ -44,7 +46,7 @@ class Run:
 
 def run_pipeline(root: Path, model: dict[str, Any]) -> Run:
     params = make_params(root, {"train.batch_size": 4})
-    params.model = type(params.model).model_validate(model)
+    params.model = resolve_component("model", model)
     preprocess(params.preprocess, root / "data" / "preprocessed")
     build_dataset(params.dataset, root / "data" / "preprocessed", root / "data" / "dataset")
     result = train(
@@ -94,7 +96,10 @@ def test_model_learns(run: Run) -> None:
 def test_bundle_records_what_the_predictor_needs(run: Run) -> None:
     meta = read_bundle_meta(run.bundle)
     assert meta["task_type"] == "classification"
-    assert meta["model"]["name"] == run.params.model.name
+    # Every setting of the model's factory, defaults filled in, not only those params.yaml wrote.
+    factory = registry.models.get(run.params.model["name"])
+    assert meta["model"] == run.params.model
+    assert set(meta["model"]) == {"name", *settings_model(factory).model_fields}
     assert meta["label_counts"] == [12, 12, 12]
     assert meta["dataset"]["max_len"] == run.params.dataset.max_len
     assert sorted(p.name for p in (run.bundle / "vocab").iterdir()) == ["labels.json", "tokens.json"]

@@ -17,7 +17,7 @@ from mtf_lib.cli import main as mtf
 from mtf_lib.config import read_yaml
 from mtf_lib.text.labelled_readers import read_labelled_jsonl
 from mtf_lib.text.readers import read_jsonl
-from tests.conftest import REPO, VENV_BIN
+from tests.conftest import REPO, VENV_BIN, make_task_copy
 from tests.template.baking import COMBINATIONS, STAGES, bake, run
 
 SPLITS = ("train", "dev", "test")
@@ -82,7 +82,8 @@ def test_pipeline_has_no_fetch_stage_and_takes_data_files_from_params(baked: tup
     assert list(stages) == list(STAGES)  # nothing to fetch: the sample data are in the task
     for name, stage in stages.items():
         assert f"stages/{name}.py" in stage["deps"]
-        assert not [d for d in stage["deps"] if d.startswith("mtf_lib")]  # the library is installed
+        # Outside an mtf checkout the library is an installed package: no paths into it.
+        assert not [d for d in stage["deps"] if "mtf_lib" in d]
     assert {"${preprocess.train}", "${preprocess.dev}", "${preprocess.test}"} <= set(stages["preprocess"]["deps"])
 
 
@@ -138,13 +139,18 @@ def test_flagship_answers_give_the_root_params_keys(flagship: Path) -> None:
     }, "the template's tagging params.yaml and the root's have different keys: update the template"
 
 
-def test_flagship_answers_give_the_root_stage_definitions(flagship: Path) -> None:
-    """Same commands, params, outputs, metrics and plots per stage; only the data deps differ."""
+def test_flagship_answers_give_the_root_stage_definitions(tmp_path: Path) -> None:
+    """Same commands, params, outputs, metrics, plots and library deps per stage, for a task
+    generated inside an mtf checkout; only the data deps differ."""
+    checkout = make_task_copy(tmp_path / "checkout", {})
+    task = bake(checkout / "apps" / "demo_app", **FLAGSHIP)
     root = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
-    generated = yaml.safe_load((flagship / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    generated = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     for name, stage in generated.items():
         for key in ("cmd", "params", "outs", "metrics", "plots"):
             assert stage.get(key) == root[name].get(key), f"{name}.{key} differs from the root's dvc.yaml"
+        library = [d.removeprefix("../../../") for d in stage["deps"] if d.startswith("../../../mtf_lib/")]
+        assert library == [d for d in root[name]["deps"] if d.startswith("mtf_lib/")], name
 
 
 # --- bad answers ----------------------------------------------------------------------------------

@@ -1,16 +1,20 @@
-"""One generated task per task type runs `dvc repro` end to end, inside a git+DVC repository
-as `apps/<app>/<task>` (the way a task is added to this repository), and shows its metrics."""
+"""One generated task per task type runs `dvc repro` end to end, inside a copy of this
+repository as `apps/<app>/<task>` (the way a task is added to it), shows its metrics, and lists
+every mtf_lib file its stages run among their deps (measured)."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.template.baking import TASK_TYPES, bake, git_dvc_repo, run
+from tests.conftest import make_task_copy, run_env
+from tests.stage_imports import missing_deps, trace_env
+from tests.template.baking import TASK_TYPES, bake, run
 
 # The issue's budget for a generated task's `dvc repro` on 2 CPU cores.
 REPRO_BUDGET_S = 120
@@ -21,15 +25,29 @@ class Generated:
     repo: Path
     task: Path
     repro_seconds: float
+    import_log: Path
 
 
 @pytest.fixture(scope="module", params=TASK_TYPES)
 def generated(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    repo = git_dvc_repo(tmp_path_factory.mktemp(f"repo_{request.param}"))
+    repo = make_task_copy(tmp_path_factory.mktemp(f"repo_{request.param}"), {})
     task = bake(repo / "apps" / "demo_app", task_slug=f"{request.param}_task", task_type=request.param)
+    log = tmp_path_factory.mktemp(f"trace_{request.param}") / "imports.jsonl"
     start = time.monotonic()
-    run(["dvc", "repro"], task)
-    return Generated(repo, task, time.monotonic() - start)
+    result = subprocess.run(
+        ["dvc", "repro"], cwd=task, env=trace_env(log, run_env()), capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, f"dvc repro failed:\n{result.stdout}\n{result.stderr}"
+    return Generated(repo, task, time.monotonic() - start, log)
+
+
+def test_every_stage_lists_the_library_files_it_runs(generated: Generated) -> None:
+    missing = {
+        stage: files
+        for stage, files in missing_deps(generated.task, generated.import_log, generated.repo).items()
+        if files
+    }
+    assert not missing, f"mtf_lib/tasks/<type>/library_deps.py misses files the stages run: {missing}"
 
 
 def test_repro_writes_metrics_bundle_and_plots_in_time(generated: Generated) -> None:

@@ -1,5 +1,7 @@
 """Sweeps of a generated task with DVC experiments: a queued grid of 2 runs and both show up
-with their metrics; `-S` forms the README documents (list values, a task from the repo root)."""
+with their metrics; applying one, or checking out an earlier commit, leaves the pipeline up to
+date (the checkpoints are cached with the model); `-S` forms the README documents (list values,
+a task from the repo root)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mtf_lib.params import load_params
 from tests.template.baking import bake, commit_all, git_dvc_repo, run
 
 APP = Path("apps") / "demo_app"
@@ -16,11 +19,22 @@ APP = Path("apps") / "demo_app"
 
 @pytest.fixture(scope="module")
 def task(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A committed classification task in a repository: queued experiments start from a commit."""
+    """A classification task in a repository, committed with the results of its first `dvc repro`
+    (the baseline experiments compare with; queued experiments start from a commit)."""
     repo = git_dvc_repo(tmp_path_factory.mktemp("sweep_repo"))
     task = bake(repo / APP, task_slug="topics", task_type="classification")
-    commit_all(repo, "new task")
+    run(["dvc", "repro"], task)
+    commit_all(repo, "new task and its first run")
     return task
+
+
+@pytest.fixture(scope="module")
+def grid(task: Path) -> dict[str, dict[str, Any]]:
+    """A queued grid of two learning rates, run: {experiment name: its data}."""
+    queued = run(["dvc", "exp", "run", "--queue", "-S", "train.lr=0.003,0.01"], task)
+    assert queued.stdout.count("Queued experiment") == 2
+    run(["dvc", "exp", "run", "--run-all"], task)
+    return experiments(task)
 
 
 def experiments(task: Path) -> dict[str, dict[str, Any]]:
@@ -38,17 +52,42 @@ def task_params(data: dict[str, Any]) -> dict[str, Any]:
     return data["params"][(APP / "topics" / "params.yaml").as_posix()]["data"]
 
 
-def test_queued_grid_of_two_runs_and_both_show_their_metrics(task: Path) -> None:
-    queued = run(["dvc", "exp", "run", "--queue", "-S", "train.lr=0.003,0.01"], task)
-    assert queued.stdout.count("Queued experiment") == 2
-    run(["dvc", "exp", "run", "--run-all"], task)
-    done = experiments(task)
-    assert sorted(task_params(data)["train"]["lr"] for data in done.values()) == [0.003, 0.01]
+def test_queued_grid_of_two_runs_and_both_show_their_metrics(task: Path, grid: dict[str, dict[str, Any]]) -> None:
+    assert sorted(task_params(data)["train"]["lr"] for data in grid.values()) == [0.003, 0.01]
     eval_json = (APP / "topics" / "metrics" / "eval.json").as_posix()
-    for name, data in done.items():
+    for name, data in grid.items():
         scores = data["metrics"][eval_json]["data"]["test"]
         assert set(scores) == {"accuracy", "macro_f1", "micro_f1"}, name
-    assert not (task / "metrics" / "eval.json").exists()  # queued runs ran in temporary copies
+    # Queued runs ran in temporary copies: the workspace still holds the committed run.
+    assert run(["git", "status", "--porcelain", "."], task).stdout == ""
+
+
+def up_to_date(task: Path) -> bool:
+    """`dvc status` reports nothing and `dvc repro` runs no stage."""
+    status = json.loads(run(["dvc", "status", "--json"], task).stdout)
+    return status == {} and "Running stage" not in run(["dvc", "repro"], task).stdout
+
+
+def test_applied_experiment_and_checked_out_commit_are_up_to_date(task: Path, grid: dict[str, dict[str, Any]]) -> None:
+    repo = task.parents[2]
+    second = sorted(grid, key=lambda name: task_params(grid[name])["train"]["lr"])[1]
+    run(["dvc", "exp", "apply", second], task)
+    assert load_params(task / "params.yaml").train.lr == 0.01
+    assert (task / "models" / "checkpoints" / "last.ckpt").is_file()
+    assert up_to_date(task)
+    commit_all(repo, "apply the lr 0.01 experiment")
+    applied = (task / "models" / "model" / "model.safetensors").read_bytes()
+
+    run(["git", "checkout", "-q", "HEAD~1"], repo)
+    try:
+        run(["dvc", "checkout"], task)
+        assert load_params(task / "params.yaml").train.lr != 0.01
+        assert (task / "models" / "model" / "model.safetensors").read_bytes() != applied
+        assert up_to_date(task)
+    finally:
+        run(["git", "checkout", "-q", "-"], repo)
+        run(["dvc", "checkout"], task)
+    assert up_to_date(task)
 
 
 def test_set_param_forms_for_lists_and_from_the_repo_root(task: Path) -> None:

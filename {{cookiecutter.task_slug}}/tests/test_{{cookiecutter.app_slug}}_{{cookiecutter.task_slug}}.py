@@ -56,7 +56,7 @@ def test_every_stage_runs(tmp_path: Path) -> None:
         "train",
         *given,
         *("--data", str(dataset), "--checkpoints", str(tmp_path / "models" / "checkpoints")),
-        *("--bundle", str(bundle), "--live", str(live), "--no-progress"),
+        *("--bundle", str(bundle), "--live", str(live), "--dev-metrics", str(metrics / "dev.json"), "--no-progress"),
     )
     run_stage(
         "evaluate",

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtf_lib import plots
+from mtf_lib import plots, registry
 from mtf_lib.inference import Predictor
 from mtf_lib.io import write_json
-from mtf_lib.metrics.classification import classification_scores, per_class_report
 from mtf_lib.plots import confusion_matrix
 from mtf_lib.tasks.common import read_preprocessed
 
@@ -19,9 +18,10 @@ def evaluate(params: Any, bundle_dir: Path, test_file: Path, live_dir: Path, met
     predictor = Predictor.load(bundle_dir)
     predicted = predictor.classify([r["text"] for r in records], batch_size=params.batch_size)
     gold = [r["label"] for r in records]
-    per_class = per_class_report(gold, predicted)
+    scores = registry.metrics.get(params.metric)()(gold, predicted)
+    per_class = scores.groups
     summary = {
-        "test": {k: round(v, 6) for k, v in classification_scores(gold, predicted).items()},
+        "test": {k: round(v, 6) for k, v in scores.overall.items()},
         "test_per_class": {
             label: {k: round(v, 6) if isinstance(v, float) else v for k, v in scores.items()}
             for label, scores in per_class.items()

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib.config import build_component, for_loading
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.inference.bundle import load_bundle_parts, save_model_bundle
 
@@ -22,7 +22,7 @@ def save_classification_bundle(directory: Path, model: Any, vocabs: dict[str, Vo
 
 def load_classification_bundle(directory: Path) -> tuple[Any, dict[str, Vocab], dict[str, Any]]:
     meta, vocabs, state = load_bundle_parts(directory)
-    model = build_model(meta["model"], vocabs, meta["label_counts"])
+    model = build_model(for_loading("model", meta["model"]), vocabs, meta["label_counts"])
     model.load_state_dict(state)
     model.eval()
     return model, vocabs, meta

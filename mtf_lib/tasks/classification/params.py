@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from mtf_lib import registry
 from mtf_lib.config import Section
@@ -35,15 +35,14 @@ class DatasetParams(Section):
     max_len: Annotated[int, Field(ge=1, description="tokens kept per text; the rest is cut off")] = 256
 
 
-class ModelParams(sections.ModelParams):
-    task_type = "classification"
-
-
 class TrainParams(sections.TrainParams):
-    monitor: Literal["accuracy", "macro_f1", "micro_f1"] = "macro_f1"
+    monitor: str = Field("macro_f1", description="the dev score that picks the kept epoch: one of evaluate.metric's")
 
 
 class EvaluateParams(Section):
+    metric: registry.metrics.name_of(task_type="classification") = Field(
+        "classification_scores.v1", description="scores dev in training (train.monitor is one of its scores) and test"
+    )
     batch_size: PositiveInt = 64
 
 
@@ -52,9 +51,14 @@ class ClassificationParams(Section):
     fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
-    model: ModelParams
+    model: registry.models.ref(task_type="classification")
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
+
+    @model_validator(mode="after")
+    def _monitor_is_a_score(self) -> ClassificationParams:
+        sections.check_monitor(self)
+        return self
 
 
 SCHEMA = ClassificationParams

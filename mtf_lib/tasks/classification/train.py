@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
-from mtf_lib.metrics.classification import classification_scores
 from mtf_lib.tasks.classification.dataset import EncodedSplit
 from mtf_lib.tasks.classification.features import collate
 from mtf_lib.tasks.classification.infer import class_probabilities
@@ -40,13 +40,15 @@ def _train(
     dev_set = EncodedSplit.load(data_dir, "dev")
     dev_tokens = dev_set.token_ids()
     gold_dev = [labels[i] for i in dev_set.labels]
-    model_params = params.model.model_dump()
+    model_params = params.model
     label_counts = train_set.label_counts(len(labels))
     model = build_model(model_params, vocabs, label_counts)
 
+    metric = registry.metrics.get(params.evaluate.metric)()
+
     def evaluate(m: Any) -> dict[str, float]:
         probabilities = class_probabilities(m, dev_tokens, len(labels), 2 * tp.batch_size)
-        return classification_scores(gold_dev, [labels[i] for i in probabilities.argmax(1)])
+        return metric(gold_dev, [labels[i] for i in probabilities.argmax(1)]).overall
 
     trainer, result = fit_task(
         params, model, train_set, train_set.tokens.lengths, collate, evaluate, checkpoint_dir, live_dir, dist, progress

@@ -19,15 +19,15 @@ def evaluate(params: Any, bundle_dir: Path, test_file: Path, live_dir: Path, met
     gold = [r["tags"] for r in records]
     scores = registry.metrics.get(params.metric)()(gold, predicted)
     summary = {
-        "test": {k: round(v, 6) for k, v in scores["micro"].items() if k != "support"},
+        "test": {k: round(v, 6) for k, v in scores.overall.items()},
         "test_per_type": {
-            kind: {"f1": round(s["f1"], 6), "support": s["support"]} for kind, s in scores["per_type"].items()
+            kind: {"f1": round(s["f1"], 6), "support": s["support"]} for kind, s in scores.groups.items()
         },
         "sentences": len(records),
     }
     write_json(metrics_dir / "eval.json", summary)
-    if scores["per_type"]:
-        per_type = {k: s["f1"] for k, s in scores["per_type"].items()}
+    if scores.groups:
+        per_type = {k: s["f1"] for k, s in scores.groups.items()}
         plots.bar_chart(per_type, "test F1 per entity type", "F1", metrics_dir / "plots" / "per_type_f1.png")
     series = plots.read_live_series(live_dir)
     if series:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib.config import build_component, for_loading
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.inference.bundle import load_bundle_parts, save_model_bundle
 
@@ -20,8 +20,7 @@ def save_tagging_bundle(directory: Path, model: Any, vocabs: dict[str, Vocab], m
 
 def load_tagging_bundle(directory: Path) -> tuple[Any, dict[str, Vocab], dict[str, Any]]:
     meta, vocabs, state = load_bundle_parts(directory)
-    # Pretrained vectors only initialise training; the bundle's weights already hold them.
-    settings = {**meta["model"], "char_vectors": None}
+    settings = for_loading("model", meta["model"])
     members = meta.get("ensemble", 1)
     if members > 1:
         from mtf_lib.models.ensemble import TaggerEnsemble

@@ -36,12 +36,7 @@ class DatasetParams(Section):
     bigram_min_freq: PositiveInt = 1
 
 
-class ModelParams(sections.ModelParams):
-    task_type = "tagging"
-
-
 class TrainParams(sections.TrainParams):
-    monitor: Literal["f1", "precision", "recall"] = "f1"
     ensemble: Annotated[
         int,
         Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; decoded on their mean scores"),
@@ -49,7 +44,9 @@ class TrainParams(sections.TrainParams):
 
 
 class EvaluateParams(Section):
-    metric: registry.metrics.name_type = "entity_f1.v1"
+    metric: registry.metrics.name_of(task_type="tagging") = Field(
+        "entity_f1.v1", description="scores dev in training (train.monitor is one of its scores) and test"
+    )
     batch_size: PositiveInt = 64
 
 
@@ -58,14 +55,15 @@ class TaggingParams(Section):
     fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
-    model: ModelParams
+    model: registry.models.ref(task_type="tagging")
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
 
     @model_validator(mode="after")
     def _features_are_computed(self) -> TaggingParams:
         """A model may only embed a jieba feature that preprocess computes (else it sees padding)."""
-        settings = self.model.model_extra or {}
+        sections.check_monitor(self)
+        settings = self.model
         for feature in ("softword", "lexicon"):
             if settings.get(f"{feature}_dim", 0) and not getattr(self.preprocess, feature):
                 raise ValueError(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from mtf_lib import registry
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import load_vocabs
-from mtf_lib.metrics.entities import entity_scores
 from mtf_lib.models.ensemble import TaggerEnsemble
 from mtf_lib.tasks.fitting import distributed, fit_task
 from mtf_lib.tasks.tagging.decode import decode_examples
@@ -51,12 +51,12 @@ def _train(
     train_set = Examples(RaggedArrays.load(data_dir / "train.npz"))
     dev_set = Examples(RaggedArrays.load(data_dir / "dev.npz"))
     gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["tags"]] for i in range(len(dev_set))]
-    model_params = params.model.model_dump()
+    model_params = params.model
+
+    metric = registry.metrics.get(params.evaluate.metric)()
 
     def evaluate(m: Any) -> dict[str, float]:
-        predicted = decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)
-        micro = entity_scores(gold_dev, predicted)["micro"]
-        return {k: micro[k] for k in ("precision", "recall", "f1")}
+        return metric(gold_dev, decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)).overall
 
     members, results = [], []
     for k in range(tp.ensemble):

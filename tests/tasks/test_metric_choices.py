@@ -1,0 +1,79 @@
+"""Every registered evaluate metric of a task type runs end to end (dev scoring in training, then
+the evaluate stage); a metric of another task type, or a monitor it does not report, is refused."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mtf_lib import registry
+from mtf_lib.config import ParamsError
+from mtf_lib.metrics.registered import metric_scores
+from mtf_lib.params import load_params
+from mtf_lib.tasks import task_module
+from tests.conftest import torch_threads
+from tests.template.baking import bake, baking_environment
+
+TASK_TYPES = ("tagging", "classification")
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    with baking_environment(tmp_path_factory.mktemp("cookiecutter")):
+        return {t: bake(tmp_path_factory.mktemp(t), task_slug=f"{t}_task", task_type=t) for t in TASK_TYPES}
+
+
+def with_metric(task: Path, metric: str, monitor: str) -> Path:
+    params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
+    params["evaluate"]["metric"] = metric
+    params["train"].update(monitor=monitor, epochs=2)
+    path = task / f"params.{metric}.yaml"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+CHOICES = [(t, m) for t in TASK_TYPES for m in registry.metrics.names() if registry.metrics.tags(m)["task_type"] == t]
+
+
+@pytest.mark.parametrize(("task_type", "metric"), CHOICES, ids=[m for _, m in CHOICES])
+def test_every_registered_metric_runs_end_to_end(
+    samples: dict[str, Path], task_type: str, metric: str, tmp_path: Path
+) -> None:
+    scores = metric_scores(metric)
+    task = samples[task_type]
+    with contextlib.chdir(task), torch_threads(1):
+        params = load_params(with_metric(task, metric, scores[0]))
+        part = lambda name: task_module(task_type, name)  # noqa: E731
+        part("preprocess").preprocess(params.preprocess, tmp_path / "pre")
+        part("dataset").build_dataset(params.dataset, tmp_path / "pre", tmp_path / "data")
+        result = part("train").train(
+            params, tmp_path / "data", tmp_path / "ckpt", tmp_path / "model", tmp_path / "live", False
+        )
+        assert set(result.best_metrics) >= set(scores)  # dev was scored with the chosen metric
+        part("evaluate").evaluate(
+            params.evaluate, tmp_path / "model", tmp_path / "pre" / "test.jsonl", tmp_path / "live", tmp_path / "out"
+        )
+    written = json.loads((tmp_path / "out" / "eval.json").read_text(encoding="utf-8"))
+    assert set(written["test"]) == set(scores)
+
+
+def test_a_metric_of_another_task_type_is_refused(samples: dict[str, Path]) -> None:
+    task = samples["tagging"]
+    with pytest.raises(ParamsError) as exc:
+        load_params(with_metric(task, "classification_scores.v1", "accuracy"))
+    assert any(
+        p.startswith("evaluate.metric: 'classification_scores.v1' is a classification metric; a tagging task needs")
+        for p in exc.value.problems
+    ), exc.value.problems
+
+
+def test_a_monitor_the_metric_does_not_report_is_refused(samples: dict[str, Path]) -> None:
+    with pytest.raises(ParamsError) as exc:
+        load_params(with_metric(samples["tagging"], "token_accuracy.v1", "f1"))
+    assert exc.value.problems == [
+        "train.monitor: 'f1' is not a score of evaluate.metric 'token_accuracy.v1'; choose one of: accuracy"
+    ]

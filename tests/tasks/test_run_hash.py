@@ -1,0 +1,86 @@
+"""The run hash (a checkpoint made with other values is not resumed) covers every resolved setting."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mtf_lib import registry
+from mtf_lib.params import load_params
+from mtf_lib.tasks.common import NOT_IN_RUN_HASH, run_hash
+from tests.conftest import REPO
+
+
+class Dumped:
+    """Stands in for validated params: ``run_hash`` reads ``model_dump(mode="json")``."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def model_dump(self, mode: str = "python") -> dict[str, Any]:
+        return self.data
+
+
+def leaves(data: dict[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        out.extend(leaves(value, f"{path}.") if isinstance(value, dict) and value else [path])
+    return out
+
+
+def changed(data: dict[str, Any], dotted: str) -> dict[str, Any]:
+    import copy
+
+    data = copy.deepcopy(data)
+    *parents, leaf = dotted.split(".")
+    node = data
+    for key in parents:
+        node = node[key]
+    node[leaf] = ["changed", node[leaf]]
+    return data
+
+
+def test_every_setting_but_the_listed_few_is_hashed() -> None:
+    dumped = load_params(REPO / "params.yaml").model_dump(mode="json")
+    base = run_hash(Dumped(dumped))
+    paths = leaves(dumped)
+    assert {"model.unk_dropout", "model.head.name", "evaluate.metric", "dataset.bigram_min_freq"} <= set(paths)
+    for path in paths:
+        same = run_hash(Dumped(changed(dumped, path))) == base
+        assert same == (path in NOT_IN_RUN_HASH), path
+    # A section the schema does not have yet is hashed too.
+    assert run_hash(Dumped({**dumped, "distill": {"alpha": 0.5}})) != base
+
+
+def test_a_changed_default_in_code_changes_the_filled_settings_and_the_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    params = load_params(REPO / "params.yaml")
+    assert "unk_dropout" not in (REPO / "params.yaml").read_text(encoding="utf-8")  # a default, not written
+    assert params.model["unk_dropout"] == 0.0
+
+    original = registry.models.get("bilstm_crf.v1")
+
+    @functools.wraps(original)
+    def new_default(*args: Any, **kwargs: Any) -> Any:
+        return original(*args, **kwargs)
+
+    signature = inspect.signature(original)
+    new_default.__signature__ = signature.replace(
+        parameters=[p.replace(default=0.1) if p.name == "unk_dropout" else p for p in signature.parameters.values()]
+    )
+    monkeypatch.setitem(registry.models._entries, "bilstm_crf.v1", new_default)
+    again = load_params(REPO / "params.yaml")
+    assert again.model["unk_dropout"] == 0.1
+    assert run_hash(again) != run_hash(params)
+
+
+def test_worker_count_and_device_leave_the_hash_alone(tmp_path: Path) -> None:
+    text = (REPO / "params.yaml").read_text(encoding="utf-8")
+    moved = text.replace("  workers: 0", "  workers: 3").replace("  device: auto", "  device: cpu")
+    assert moved != text
+    (tmp_path / "params.yaml").write_text(moved, encoding="utf-8")
+    assert run_hash(load_params(tmp_path / "params.yaml")) == run_hash(load_params(REPO / "params.yaml"))
