@@ -13,7 +13,7 @@ import shutil
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
@@ -124,3 +124,10 @@ def _download(url: str, out: BinaryIO) -> None:
             f"could not download {url}: {exc}. Check the network, or set {MIRROR_ENV} to a folder "
             "that holds a copy of the data sets"
         ) from None
+
+
+def fetch_stage(params: Any, paths: Any) -> dict[str, Any]:
+    """The fetch stage of every task type: ``fetch.dataset`` (if set) under ``paths.datasets``."""
+    if not params.fetch.dataset:
+        return {}
+    return {"fetched": [str(p) for p in fetch_dataset(params.fetch.dataset, paths.datasets)]}

@@ -3,9 +3,18 @@
 Kept free of heavy imports: entry points import it before anything else.
 """
 
-BAD_PARAMS = 2  # params.yaml failed validation: nothing was run or written
+BAD_PARAMS = 2  # params.yaml, or the code it names, failed validation: nothing was run or written
 BAD_INPUT = 3  # a data file, asset or bundle is missing or malformed
 
 
 class InputError(Exception):
     """A data file, asset or bundle is missing or malformed; the message says how to fix it."""
+
+
+class CodeError(Exception):
+    """A task's own code (``task.code``, an installed plug-in, or what a bundle needs) is missing
+    or fails to import. ``module`` names it (a file relative to its task, or a module name)."""
+
+    def __init__(self, message: str, module: str) -> None:
+        super().__init__(message)
+        self.module = module

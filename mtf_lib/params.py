@@ -1,4 +1,4 @@
-"""Load a task's params.yaml: pick the schema by ``task.type``, validate everything up front."""
+"""Load a task's params.yaml: its own code first, then the task type's schema; validate everything up front."""
 
 from __future__ import annotations
 
@@ -6,15 +6,34 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib.config import ParamsError, read_yaml, validate
-from mtf_lib.tasks import TASK_TYPES, task_module
+from mtf_lib.errors import CodeError
 
 
 def load_params(path: str | Path = "params.yaml") -> Any:
-    """Validated params (a pydantic model with one attribute per stage group)."""
+    """Validated params (a pydantic model with one attribute per stage group).
+
+    The files in ``task.code`` are imported first (relative to the params file's folder), so the
+    task type, components and readers they register are known to the validation.
+    """
+    from mtf_lib import registry
+    from mtf_lib.plugins import load_task_code
+
     data = read_yaml(path)
     task = data.get("task")
-    task_type = task.get("type") if isinstance(task, dict) else None
-    if task_type not in TASK_TYPES:
-        raise ParamsError(str(path), [f"task.type: must be one of {', '.join(TASK_TYPES)} (got {task_type!r})"])
-    schema = task_module(task_type, "params").SCHEMA
-    return validate(schema, data, str(path))
+    task = task if isinstance(task, dict) else {}
+    code = task.get("code") or []
+    if not isinstance(code, list) or not all(isinstance(f, str) for f in code):
+        raise ParamsError(str(path), [f"task.code: a list of Python files of the task, got {code!r}"])
+    try:
+        load_task_code(Path(path).parent, code)
+    except CodeError as exc:
+        raise ParamsError(str(path), [str(exc)]) from None
+    task_type = task.get("type")
+    if not isinstance(task_type, str) or task_type not in registry.task_types:
+        known = ", ".join(registry.task_types.names())
+        raise ParamsError(str(path), [f"task.type: must be one of {known} (got {task_type!r})"])
+    kind = registry.task_types.get(task_type)
+    kind.load_components()
+    params = validate(kind.schema(), data, str(path))
+    params.task._folder = Path(path).parent
+    return params

@@ -29,18 +29,22 @@ def save_png(fig, path: Path) -> None:  # noqa: ANN001 - a matplotlib Figure
 
 
 def bar_chart(values: Mapping[str, float], title: str, xlabel: str, path: Path) -> None:
-    """Horizontal bars, one per key (e.g. F1 per entity type)."""
+    """Horizontal bars, one per key (e.g. F1 per entity type or class), in a font that has the
+    keys' glyphs (Chinese class names); without one, the keys are numbered in their order."""
     plt = pyplot()
     names = list(values)
-    fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.2))
-    bars = ax.barh(names, [values[n] for n in names], color="#4C72B0")
-    ax.bar_label(bars, fmt="%.3f", padding=3)
-    ax.set_xlim(0, 1.08)
-    ax.invert_yaxis()
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
-    save_png(fig, path)
-    plt.close(fig)
+    family = font_for("".join(names))
+    shown = names if family else [str(i) for i in range(len(names))]
+    with plt.rc_context({"font.family": family or "DejaVu Sans"}):
+        fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.2))
+        bars = ax.barh(shown, [values[n] for n in names], color="#4C72B0")
+        ax.bar_label(bars, fmt="%.3f", padding=3)
+        ax.set_xlim(0, 1.08)
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        ax.set_title(title if family else f"{title} (numbered in eval_groups.json's order)")
+        save_png(fig, path)
+        plt.close(fig)
 
 
 def read_live_series(live_dir: Path) -> dict[str, list[tuple[float, float]]]:

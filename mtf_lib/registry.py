@@ -1,24 +1,30 @@
-"""Named, versioned component registries (``"bilstm_crf.v1"``), one per kind.
+"""Named, versioned component registries (``"bilstm_crf.v1"``), one per kind, and the registry
+of task types.
 
-A user registers a component from their own stage code without editing mtf_lib::
+A user registers a component from their own code without editing mtf_lib::
 
     from mtf_lib import registry
 
-    @registry.models("my_tagger.v1")
+    @registry.models("my_tagger.v1", task_type="tagging")
     def my_tagger(vocabs, labels, *, hidden: int = 128): ...
 
-Keyword-only parameters are the component's settings, validated from params.yaml.
+Keyword-only parameters are the component's settings, validated from params.yaml. Such code is
+loaded everywhere by naming it in params.yaml (``task.code: [code/my_models.py]``), or by an
+installed package's entry points in the group ``mtf.components`` (``mtf_lib.plugins``).
 
-Built-in components are registered when their modules are imported. Each registry imports its
-own modules on first use, so importing the registry stays cheap and serving a model (which looks
-up models and losses) never imports training code (callbacks, optimizers).
+Built-in components are registered when their modules are imported, and only the modules a run
+needs are imported: a task type's own components when a task of that type is loaded (its
+``components``), the shared kinds' modules (optimizers, callbacks, ...) on first use. A name
+that is not found makes every task type load its components, so the message can list all the
+registered names and say which task type a name belongs to. So validation stays fast, a stage
+imports no other task type's code, and serving a model never imports training code.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 
@@ -27,14 +33,28 @@ class UnknownComponentError(KeyError):
 
 
 class Registry:
-    """A mapping of versioned names to factories for one kind of component."""
+    """A mapping of names (versioned: ``adam.v1``) to factories for one kind of component.
 
-    def __init__(self, kind: str, plural: str, builtins: tuple[str, ...] = ()) -> None:
+    ``builtins``: modules whose import registers built-in entries, imported on first use;
+    ``lazy``: built-in names with the module that registers each, imported when that name is
+    looked up (task types: a tagging run never imports the classification task type).
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        plural: str,
+        builtins: tuple[str, ...] = (),
+        lazy: Mapping[str, str] | None = None,
+        versioned: bool = True,
+    ) -> None:
         self.kind = kind
         self.plural = plural
-        self._builtins = builtins  # modules whose import registers this kind's built-in components
+        self._builtins = builtins
         self._builtins_loaded = False
-        self._entries: dict[str, Callable[..., Any]] = {}
+        self._lazy = dict(lazy or {})
+        self.versioned = versioned
+        self._entries: dict[str, Any] = {}
         self._tags: dict[str, dict[str, Any]] = {}
 
     def __call__(self, name: str, **tags: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -47,21 +67,31 @@ class Registry:
 
         return register
 
-    def register(self, name: str, func: Callable[..., Any], **tags: Any) -> None:
-        if not _is_versioned(name):
+    def register(self, name: str, func: Any, **tags: Any) -> None:
+        if self.versioned and not _is_versioned(name):
             raise ValueError(f"{self.kind} name {name!r} must end in a version, like 'my_model.v1'")
         existing = self._entries.get(name)
-        if existing is not None and existing is not func and _qualname(existing) != _qualname(func):
+        if existing is not None and not _same(existing, func):
             raise ValueError(f"{self.kind} {name!r} is already registered by {_qualname(existing)}")
         self._entries[name] = func
         self._tags[name] = tags
 
-    def get(self, name: str) -> Callable[..., Any]:
+    def get(self, name: str) -> Any:
+        if not self._find(name):
+            raise UnknownComponentError(self.unknown_message(name))
+        return self._entries[name]
+
+    def _find(self, name: object) -> bool:
+        """Whether ``name`` is registered, importing only what is needed to know."""
         self.load_builtins()
-        try:
-            return self._entries[name]
-        except KeyError:
-            raise UnknownComponentError(self.unknown_message(name)) from None
+        if name in self._entries:
+            return True
+        if isinstance(name, str) and name in self._lazy:
+            importlib.import_module(self._lazy[name])
+            if name in self._entries:
+                return True
+        load_everything()
+        return name in self._entries
 
     def unknown_message(self, name: str) -> str:
         names = self.names()
@@ -74,11 +104,11 @@ class Registry:
 
     def names(self, **tags: Any) -> list[str]:
         """Registered names, sorted; with ``tags``, those whose tags match (untagged ones always do)."""
-        self.load_builtins()
+        load_everything()
         return sorted(n for n in self._entries if all(self._tags[n].get(k, v) == v for k, v in tags.items()))
 
     def tags(self, name: str) -> dict[str, Any]:
-        self.load_builtins()
+        self._find(name)
         return dict(self._tags.get(name, {}))
 
     def name_of(self, **tags: Any) -> Any:
@@ -112,15 +142,21 @@ class Registry:
         return component_type(self.kind, **tags)
 
     def __contains__(self, name: object) -> bool:
-        self.load_builtins()
-        return name in self._entries
+        return self._find(name)
 
     def load_builtins(self) -> None:
-        """Import the modules that register this kind's built-in components (once)."""
+        """Import the modules that register this kind's built-in entries, and installed plug-ins (once)."""
         if not self._builtins_loaded:
             self._builtins_loaded = True
             for module in self._builtins:
                 importlib.import_module(module)
+            from mtf_lib.plugins import load_entry_points
+
+            load_entry_points()
+
+    def lazy_names(self) -> list[str]:
+        """Built-in names whose modules load on lookup (imported or not yet)."""
+        return sorted(self._lazy)
 
 
 def _is_versioned(name: str) -> bool:
@@ -128,20 +164,59 @@ def _is_versioned(name: str) -> bool:
     return bool(base) and version.isdigit()
 
 
-def _qualname(func: Callable[..., Any]) -> str:
-    return f"{func.__module__}.{func.__qualname__}"
+def _qualname(entry: Any) -> str:
+    return f"{getattr(entry, '__module__', '?')}.{getattr(entry, '__qualname__', type(entry).__qualname__)}"
 
 
+def _same(a: Any, b: Any) -> bool:
+    """The same entry registered again (a module imported twice), not a different one."""
+    if a is b:
+        return True
+    if callable(a) and callable(b) and hasattr(a, "__qualname__") and hasattr(b, "__qualname__"):
+        return _qualname(a) == _qualname(b)
+    return a == b
+
+
+_everything_loaded = False
+
+
+def load_everything() -> None:
+    """Import every built-in entry of every kind and every task type's components (once)."""
+    global _everything_loaded
+    if _everything_loaded:
+        return
+    _everything_loaded = True
+    for reg in ALL.values():
+        reg.load_builtins()
+    for name in task_types.lazy_names():
+        importlib.import_module(task_types._lazy[name])
+    for task_type in list(task_types._entries.values()):
+        task_type.load_components()
+
+
+# A task type (mtf_lib.tasks.base.TaskType) names its params schema, stages, predictor and web
+# description, and the modules that register its own models, losses, metrics and readers.
+task_types = Registry(
+    "task_type",
+    "task_types",
+    lazy={
+        "tagging": "mtf_lib.tasks.tagging.task_type",
+        "classification": "mtf_lib.tasks.classification.task_type",
+    },
+    versioned=False,
+)
+readers = Registry("reader", "readers")
 tokenizers = Registry("tokenizer", "tokenizers", ("mtf_lib.text.tokenizers",))
 vectors = Registry("vectors", "vectors", ("mtf_lib.data.vectors",))
-models = Registry("model", "models", ("mtf_lib.models.taggers", "mtf_lib.models.classifiers"))
-losses = Registry("loss", "losses", ("mtf_lib.losses",))
+models = Registry("model", "models")
+losses = Registry("loss", "losses")
 optimizers = Registry("optimizer", "optimizers", ("mtf_lib.optim",))
 schedulers = Registry("scheduler", "schedulers", ("mtf_lib.optim",))
-metrics = Registry("metric", "metrics", ("mtf_lib.metrics.registered",))
+metrics = Registry("metric", "metrics")
 callbacks = Registry("callback", "callbacks", ("mtf_lib.training.callbacks",))
 
-ALL_KINDS = ("tokenizer", "vectors", "model", "loss", "optimizer", "scheduler", "metric", "callback")
 ALL: dict[str, Registry] = {
-    r.kind: r for r in (tokenizers, vectors, models, losses, optimizers, schedulers, metrics, callbacks)
+    r.kind: r
+    for r in (task_types, readers, tokenizers, vectors, models, losses, optimizers, schedulers, metrics, callbacks)
 }
+ALL_KINDS = tuple(ALL)

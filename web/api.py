@@ -73,17 +73,17 @@ def predict(path: TaskPath, body: PredictRequest) -> Response:
     if problem:
         return json_error(413, problem)
     try:
+        spec = task.api()
         loaded = task.model()
     except ModelUnavailable as error:
         return json_error(503, str(error))
-    results = loaded.predictor.predict(body.texts)
     return jsonify(
         {
             "app": task.app,
             "task": task.name,
             "task_type": task.task_type,
             "bundle_hash": loaded.bundle_hash,
-            "results": [result_shape(task.task_type, r) for r in results],
+            "results": spec.run(loaded.predictor, body),
         }
     )
 
@@ -97,11 +97,6 @@ def over_limits(texts: list[str], item: Callable[[int], str]) -> str | None:
         if len(text) > settings.max_text_chars:
             return f"{item(n)} has {len(text)} characters; the limit is {settings.max_text_chars}: split it"
     return None
-
-
-def result_shape(task_type: str, result: Any) -> dict[str, Any]:
-    """Every result is an object: a tagging result (a list of entities) becomes ``{"entities": [...]}``."""
-    return {"entities": result} if task_type == "tagging" else result
 
 
 def health() -> Response:

@@ -55,11 +55,29 @@ class Task:
     bundle_dir: Path
     train_command: str
     reload_check_s: float = 2.0  # how often, at most, the bundle is checked for changes; 0: never
+    code: tuple[str, ...] = ()  # task.code: the task's own modules (a task type or components of its own)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _loaded: LoadedModel | None = field(default=None, repr=False)
     _checked_at: float = field(default=0.0, repr=False)
     _hash: tuple[tuple, str] | None = field(default=None, repr=False)
     _failure: tuple[tuple, ModelUnavailable] | None = field(default=None, repr=False)
+
+    def api(self) -> Any:
+        """The task type's web description (``mtf_lib.tasks.api.ApiSpec``), after importing the
+        task's own code, which may register the task type; ModelUnavailable naming what fails."""
+        from mtf_lib import registry
+        from mtf_lib.errors import CodeError
+        from mtf_lib.plugins import load_task_code
+
+        try:
+            load_task_code(self.directory, self.code)
+            return registry.task_types.get(self.task_type).api_spec()
+        except CodeError as error:
+            raise ModelUnavailable(
+                f"{self.app}/{self.name} cannot be served: {error.module} is missing or broken"
+            ) from error
+        except KeyError as error:
+            raise ModelUnavailable(f"{self.app}/{self.name}: task type {self.task_type!r} is not registered") from error
 
     @property
     def trained(self) -> bool:
@@ -131,7 +149,7 @@ class Task:
         signature = self._signature()
         if self._failure and self._failure[0] == signature:
             raise self._failure[1]  # the same broken bundle: no new attempt, no new log entry
-        from mtf_lib.errors import InputError
+        from mtf_lib.errors import CodeError, InputError
         from mtf_lib.inference import Predictor
 
         try:
@@ -139,6 +157,14 @@ class Task:
             if bundle_hash is None:
                 raise FileNotFoundError("the bundle changed while it was read")
             predictor = Predictor.load(self.bundle_dir)
+        except CodeError as error:
+            log.exception("cannot load the bundle of %s/%s from %s", self.app, self.name, self.bundle_dir)
+            failure = ModelUnavailable(
+                f"the model of {self.app}/{self.name} needs code that cannot be imported: {error.module} "
+                f"(restore it, or retrain: `{self.train_command}`)"
+            )
+            self._failure = (signature, failure)
+            raise failure from error
         except (InputError, OSError, KeyError, ValueError, RuntimeError) as error:
             log.exception("cannot load the bundle of %s/%s from %s", self.app, self.name, self.bundle_dir)
             # The client learns what to do; paths and internals stay in the server log.
@@ -205,6 +231,7 @@ def _read_task(directory: Path, settings: WebSettings) -> Task | None:
         params = yaml.safe_load((directory / "params.yaml").read_text(encoding="utf-8"))
         task = params["task"]
         name, task_type = str(task["name"]), str(task["type"])
+        code = tuple(str(f) for f in task.get("code") or ())
     except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError) as error:
         log.warning("%s/params.yaml is not a task's params (%s); not served", directory, error)
         return None
@@ -215,7 +242,7 @@ def _read_task(directory: Path, settings: WebSettings) -> Task | None:
         app, name = directory.parent.name, directory.name
         where = directory.relative_to(root) if directory.is_relative_to(root) else directory
         command = f"dvc repro {where / 'dvc.yaml'}"
-    return Task(app, name, task_type, directory, directory / settings.bundle, command, settings.reload_check_s)
+    return Task(app, name, task_type, directory, directory / settings.bundle, command, settings.reload_check_s, code)
 
 
 def _read_json(path: Path) -> dict[str, Any]:

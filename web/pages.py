@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
-from web.api import catalog, over_limits, result_shape
+from web.api import catalog, over_limits
 from web.catalog import ModelUnavailable
 
 pages = Blueprint("pages", __name__)
@@ -32,6 +32,7 @@ def task_page(app: str, task: str) -> tuple[str, int]:
         abort(404, f"no task {app}/{task}; the index lists the served tasks")
     context: dict[str, Any] = {"task": entry, "text": "", "results": [], "error": None, "labels": []}
     try:
+        api = entry.api()
         predictor = entry.model().predictor
     except ModelUnavailable as error:
         context["error"] = str(error)
@@ -47,7 +48,7 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     if problem:
         context["error"] = problem
         return render_template("task.html", **context), 413
-    results = [result_shape(entry.task_type, r) for r in predictor.predict(texts)] if texts else []
+    results = api.run(predictor, api.request.model_validate(api.form(texts))) if texts else []
     context["results"] = [
         {"text": t, **r, "segments": highlight(t, r.get("entities", []))} for t, r in zip(texts, results, strict=True)
     ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from mtf_lib.tasks.api import TextsRequest
 
 
 class Strict(BaseModel):
@@ -17,24 +19,15 @@ class TaskPath(Strict):
     task: str = Field(description="task name, as listed by GET /api/v1/models")
 
 
-class PredictRequest(Strict):
-    texts: list[str] = Field(min_length=1, description="texts to predict, one result each, in order")
+def _builtin_results() -> Any:
+    """The result models of the built-in task types, as one union (their web descriptions)."""
+    from mtf_lib import registry
+
+    results = tuple(registry.task_types.get(name).api_spec().result for name in registry.task_types.lazy_names())
+    return Union[results]  # noqa: UP007 - built from a tuple at run time
 
 
-class Entity(BaseModel):
-    type: str = Field(description="entity type, e.g. ORG")
-    text: str = Field(description="the entity's characters")
-    start: int = Field(description="offset of the first character in the text")
-    end: int = Field(description="offset after the last character (exclusive)")
-
-
-class TaggingResult(BaseModel):
-    entities: list[Entity]
-
-
-class ClassificationResult(BaseModel):
-    label: str = Field(description="the most probable label")
-    probabilities: dict[str, float] = Field(description="every label's probability")
+PredictRequest = TextsRequest  # the body every built-in task type takes
 
 
 class PredictResponse(BaseModel):
@@ -42,7 +35,7 @@ class PredictResponse(BaseModel):
     task: str
     task_type: str
     bundle_hash: str = Field(description="SHA-256 of the bundle that made these predictions")
-    results: list[TaggingResult | ClassificationResult] = Field(description="one result per text, in order")
+    results: list[_builtin_results()] = Field(description="one result per text, in order")
 
 
 class ModelInfo(BaseModel):

@@ -78,6 +78,27 @@ def load_bundle_parts(directory: str | Path) -> tuple[dict[str, Any], dict[str, 
     return meta, load_vocabs(directory / "vocab"), _load_weights(directory / WEIGHTS_FILE)
 
 
+def load_model_bundle(
+    directory: str | Path,
+    build: Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], Any],
+    combine: Callable[[list[Any]], Any] | None = None,
+) -> tuple[Any, dict[str, Any], dict[str, Any]]:
+    """``(model, vocabs, meta)``: ``build(settings, vocabs, meta)`` makes the model from its
+    settings (init-only ones at their defaults), ``combine`` an ensemble of ``meta["ensemble"]``
+    of them; the weights are loaded and the model is put in eval mode."""
+    from mtf_lib.config import for_loading
+
+    meta, vocabs, state = load_bundle_parts(directory)
+    settings = for_loading("model", meta["model"])
+    count = meta.get("ensemble", 1)
+    model = (
+        combine([build(settings, vocabs, meta) for _ in range(count)]) if count > 1 else build(settings, vocabs, meta)
+    )
+    model.load_state_dict(state)
+    model.eval()
+    return model, vocabs, meta
+
+
 def _load_weights(path: Path) -> dict[str, Any]:
     from safetensors import SafetensorError
     from safetensors.torch import load_file
@@ -91,10 +112,15 @@ def _load_weights(path: Path) -> dict[str, Any]:
 
 
 def read_bundle_meta(directory: str | Path) -> dict[str, Any]:
+    """A bundle's ``bundle.json``, after importing the task code its model needs (CodeError
+    naming what is missing)."""
+    from mtf_lib.plugins import load_bundle_code
+
     path = Path(directory) / BUNDLE_FILE
     if not path.is_file():
         raise BundleError(f"{directory} is not a model bundle (no {BUNDLE_FILE}); train the task first")
     meta = json.loads(path.read_text(encoding="utf-8"))
     if meta.get("format_version") != FORMAT_VERSION:
         raise BundleError(f"{path}: bundle format {meta.get('format_version')} is not {FORMAT_VERSION}")
+    load_bundle_code(Path(directory), meta.get("code"))
     return meta

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib.inference.bundle import read_bundle_meta
-from mtf_lib.tasks import task_module
 
 
 class Predictor(ABC):
@@ -19,8 +18,10 @@ class Predictor(ABC):
 
     @staticmethod
     def load(path: str | Path) -> Predictor:
-        meta = read_bundle_meta(path)
-        cls = task_module(meta["task_type"], "predictor").PREDICTOR
+        from mtf_lib import registry
+
+        meta = read_bundle_meta(path)  # imports the task code the bundle's model needs
+        cls = registry.task_types.get(meta["task_type"]).predictor_class()
         return cls(Path(path), meta)
 
     @property
@@ -29,5 +30,5 @@ class Predictor(ABC):
         """What the model can output: entity types for tagging, class labels for classification."""
 
     @abstractmethod
-    def predict(self, texts: list[str]) -> list[Any]:
-        """One result per text, in the task type's own shape."""
+    def predict(self, inputs: list[Any]) -> list[Any]:
+        """One result per input, in the task type's own shape."""

@@ -10,7 +10,7 @@ class BiLSTMTagger(nn.Module):
     """Embeddings → BiLSTM → linear emissions → head (CRF or token softmax).
 
     Batch fields: ``chars`` [B, L]; optional ``bigrams`` [B, L, 2] (left and right char
-    bigram ids), ``softwords`` and ``lexicon`` [B, L]; ``mask`` [B, L]; ``tags`` [B, L] when
+    bigram ids), ``softwords`` and ``lexicon`` [B, L]; ``mask`` [B, L]; ``labels`` [B, L] (tag ids) when
     training.
     """
 
@@ -76,11 +76,11 @@ class BiLSTMTagger(nn.Module):
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
         emissions = self.emissions(self.dropout(out))
         result = {"emissions": emissions}
-        if "tags" in batch:
-            result["loss"] = self.head(emissions, batch["tags"], batch["mask"])
+        if "labels" in batch:
+            result["loss"] = self.head(emissions, batch["labels"], batch["mask"])
         return result
 
     @torch.no_grad()
     def decode(self, batch: dict[str, torch.Tensor]) -> list[list[int]]:
-        batch = {k: v for k, v in batch.items() if k != "tags"}
+        batch = {k: v for k, v in batch.items() if k != "labels"}
         return self.head.decode(self.forward(batch)["emissions"], batch["mask"])

@@ -1,5 +1,8 @@
-"""Registered text-classification models. Factories import torch lazily, so that params
-validation and ``mtf components`` stay fast; the modules live beside this one."""
+"""Registered text-classification models and their class loss. Factories import torch lazily, so
+that params validation and ``mtf components`` stay fast; the modules live beside this one.
+
+Positional factory arguments: the vocabularies, the label set and the train label counts (for
+balanced class weights); keyword-only: the model's settings, the loss settings among them."""
 
 from __future__ import annotations
 
@@ -14,10 +17,35 @@ from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
     from mtf_lib.models.bilstm_attention import BiLSTMAttention
+    from mtf_lib.models.class_loss import ClassCrossEntropy
     from mtf_lib.models.textcnn import TextCNN
 
 LabelSmoothing = Annotated[float, Field(ge=0, lt=1)]
 ClassWeights = Literal["none", "balanced"]
+
+
+@registry.losses("cross_entropy.v1", task_type="classification")
+def cross_entropy(
+    num_classes: int,
+    label_counts: Sequence[int] | None = None,
+    *,
+    label_smoothing: LabelSmoothing = 0.0,
+    class_weights: ClassWeights = "none",
+) -> ClassCrossEntropy:
+    """Softmax cross-entropy over classes (text classification); optional balanced class weights.
+
+    ``label_counts``: train examples per class, needed for ``class_weights: balanced``.
+    """
+    from mtf_lib.models.class_loss import ClassCrossEntropy, balanced_class_weights
+
+    weight = None
+    if class_weights == "balanced":
+        if label_counts is None:
+            raise ValueError("class_weights 'balanced' needs the train label counts")
+        if len(label_counts) != num_classes:
+            raise ValueError(f"{len(label_counts)} label counts for {num_classes} classes")
+        weight = balanced_class_weights(label_counts)
+    return ClassCrossEntropy(weight, label_smoothing)
 
 
 def _class_loss(labels: Vocab, label_counts: Sequence[int] | None, label_smoothing: float, class_weights: str) -> Any:

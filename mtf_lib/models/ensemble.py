@@ -27,7 +27,7 @@ class TaggerEnsemble(nn.Module):
         self.members = nn.ModuleList(members)
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        inputs = {k: v for k, v in batch.items() if k != "tags"}
+        inputs = {k: v for k, v in batch.items() if k != "labels"}
         return {"emissions": torch.stack([m(inputs)["emissions"] for m in self.members]).mean(0)}
 
     @torch.no_grad()

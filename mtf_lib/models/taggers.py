@@ -1,5 +1,6 @@
-"""Registered tagging models. Factories import torch lazily, so that params validation and
-``mtf components`` stay fast; the modules live beside this one."""
+"""Registered tagging models and their heads (the loss and decoder over the emissions).
+Factories import torch lazily, so that params validation and ``mtf components`` stay fast; the
+modules live beside this one."""
 
 from __future__ import annotations
 
@@ -14,6 +15,25 @@ from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
     from mtf_lib.models.bilstm_tagger import BiLSTMTagger
+    from mtf_lib.models.heads import CRFLoss, TokenCrossEntropy
+
+
+@registry.losses("crf_nll.v1", task_type="tagging")
+def crf_nll(num_tags: int) -> CRFLoss:
+    """Linear-chain CRF negative log-likelihood; Viterbi decoding."""
+    from mtf_lib.models.heads import CRFLoss
+
+    return CRFLoss(num_tags)
+
+
+@registry.losses("token_cross_entropy.v1", task_type="tagging")
+def token_cross_entropy(
+    num_tags: int, *, label_smoothing: Annotated[float, Field(ge=0, lt=1)] = 0.0
+) -> TokenCrossEntropy:
+    """Independent per-token softmax; greedy decoding."""
+    from mtf_lib.models.heads import TokenCrossEntropy
+
+    return TokenCrossEntropy(label_smoothing)
 
 
 @registry.models("bilstm_crf.v1", task_type="tagging")
@@ -64,8 +84,3 @@ def bilstm_crf(
         model.char_embed.weight.data.copy_(torch.from_numpy(matrix))
         model.char_embed.weight.requires_grad_(not freeze_char_vectors)
     return model
-
-
-# --- text classification --------------------------------------------------------------------
-# Positional: the vocabularies, the label set and the train label counts (for balanced class
-# weights); keyword-only: the model's settings, the loss settings among them.

@@ -6,9 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mtf_lib.errors import InputError
 from mtf_lib.training.checkpoint import params_hash
 
 SPLITS = ("train", "dev", "test")
+
+
+def require_file(path: Path, key: str) -> None:
+    """InputError unless ``path`` is a file: the params key ``key`` names it."""
+    if not Path(path).is_file():
+        raise InputError(f"{path} not found: run the fetch stage, or set {key} to your own file")
 
 
 def read_preprocessed(path: Path) -> list[dict]:
@@ -24,6 +31,32 @@ NOT_IN_RUN_HASH = (
     "train.device",  # where the run happens (a resumed run may move to another device)
     "evaluate.batch_size",  # test-time batching: the trained weights never see it
 )
+
+
+def task_dir(params: Any) -> Path:
+    """The task's folder (where its params.yaml lies; ``task.code`` is relative to it)."""
+    return params.task.folder
+
+
+def model_components(params: Any) -> list[Any]:
+    """The registered factories that ``params`` names (models, their heads, tokenizers, ...):
+    a bundle records the modules outside mtf_lib they come from."""
+    from mtf_lib import registry
+
+    found: list[Any] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            found.extend(reg._entries[value] for reg in registry.ALL.values() if value in reg._entries)
+
+    walk(params.model_dump(mode="json"))
+    return [f for f in found if callable(f)]
 
 
 def run_hash(params: Any) -> str:

@@ -1,13 +1,15 @@
-"""The training run every task type shares: distributed set-up, batching, Trainer, callbacks.
+"""The training run every task type shares: distributed set-up, batching, Trainer, callbacks,
+ensemble members, and the kept model's dev scores.
 
-A task type's train stage prepares its data, model and dev evaluation, then calls
-``fit_task``; it saves the bundle when ``dist.is_main``. ``dev_summary`` reads back from the bundle
-what the kept model scored on dev, for the stage's metrics file.
+A task type's train stage prepares its data, a model builder and its dev evaluation, then calls
+``fit_members``; it saves the bundle when ``dist.is_main``, and ``write_dev_metrics`` reads back
+from the bundle what the kept model scored on dev, for the stage's metrics file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,8 +18,10 @@ from torch.utils.data import DataLoader
 
 from mtf_lib import registry
 from mtf_lib.data.batching import BucketBatchSampler
+from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import run_hash
-from mtf_lib.training.distributed import DistInfo, init_distributed, shutdown
+from mtf_lib.training.distributed import DistInfo, init_distributed, launch_info, shutdown
+from mtf_lib.training.seed import seed_everything
 from mtf_lib.training.trainer import FitResult, Trainer, TrainSettings
 
 T = TypeVar("T")
@@ -58,18 +62,101 @@ def fit_task(
     return trainer, trainer.fit(resume=True)
 
 
+@dataclass
+class Members:
+    """What ``fit_members`` trained: the kept model (an ensemble's combination), its dev scores,
+    and each member's seed, best epoch and dev scores (for the bundle)."""
+
+    model: nn.Module
+    dev_metrics: dict[str, float]
+    best_epoch: int | None
+    members: list[dict[str, Any]]
+    resumed_from_epoch: int
+
+
+def fit_members(
+    params: Any,
+    paths: StagePaths,
+    dist: DistInfo,
+    build: Callable[[], nn.Module],
+    train_set: Any,
+    lengths: Sequence[int],
+    collate: Callable[[list], dict],
+    evaluate: Callable[[nn.Module], dict[str, float]],
+    combine: Callable[[list[nn.Module]], nn.Module] | None = None,
+) -> Members:
+    """Train ``train.ensemble`` models (1 unless the task type has that setting) with seeds
+    seed, seed+1, ..., each with its own checkpoints (a resumed run skips finished members at
+    once); ``combine`` makes them one model. The first member's curves go to the live folder,
+    the others' beside their checkpoints."""
+    tp = params.train
+    count = getattr(tp, "ensemble", 1)
+    if dist.is_main:
+        tidy_checkpoints(paths.checkpoints, count)
+    trained, results = [], []
+    for k in range(count):
+        member_params = params.model_copy(update={"train": tp.model_copy(update={"seed": tp.seed + k})})
+        member_dir = paths.checkpoints if count == 1 else paths.checkpoints / f"member{k}"
+        seed_everything(tp.seed + k)
+        trainer, result = fit_task(
+            member_params,
+            build(),
+            train_set,
+            lengths,
+            collate,
+            evaluate,
+            member_dir,
+            paths.live if k == 0 else member_dir / "live",
+            dist,
+            paths.progress,
+        )
+        trained.append(trainer.model)
+        results.append(result)
+    members = [
+        {"seed": tp.seed + k, "best_epoch": r.best_epoch, "dev_metrics": r.best_metrics} for k, r in enumerate(results)
+    ]
+    if count == 1:
+        return Members(
+            trained[0], results[0].best_metrics, results[0].best_epoch, members, results[0].resumed_from_epoch
+        )
+    model = combine(trained)
+    # The ensemble's own dev scores; its best epoch is each member's (in members).
+    return Members(model, evaluate(model), None, members, min(r.resumed_from_epoch for r in results))
+
+
+def tidy_checkpoints(directory: Path, count: int) -> None:
+    """Remove checkpoints of another ensemble size (a single model's ``last.ckpt`` beside
+    ``member<k>/`` folders, or members beyond ``count``): they would never be resumed, and the
+    cached checkpoints folder would carry them into every later version."""
+    import shutil
+
+    if not directory.is_dir():
+        return
+    keep = {"last.ckpt"} if count == 1 else {f"member{k}" for k in range(count)}
+    for entry in directory.iterdir():
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and entry.name.startswith("member"):
+            shutil.rmtree(entry)
+        elif entry.name == "last.ckpt":
+            entry.unlink()
+
+
+def write_dev_metrics(paths: StagePaths, resumed_from_epoch: int) -> dict[str, Any]:
+    """Rank 0 writes the kept model's dev scores (from its bundle) to ``paths.dev_metrics``;
+    returns them, with the epoch training resumed from, as the stage's summary ({} elsewhere)."""
+    from mtf_lib.inference.bundle import read_bundle_meta
+    from mtf_lib.io import write_json
+
+    if not launch_info().is_main:
+        return {}
+    summary = dev_summary(read_bundle_meta(paths.bundle))
+    write_json(paths.dev_metrics, summary)
+    return {**summary, "resumed_from_epoch": resumed_from_epoch}
+
+
 def dev_summary(meta: dict[str, Any]) -> dict[str, Any]:
-    """The kept model's dev scores from its bundle's meta, with the epoch it was kept at; for an
-    ensemble, each member's best epoch and scores by seed (``dvc metrics show`` lists no lists)."""
-    scores = _scores(meta["dev_metrics"])
-    members = meta.get("members") or []
-    if len(members) <= 1:
-        return {**scores, "best_epoch": meta["best_epoch"]}
-    return {
-        **scores,
-        "members": {f"seed{m['seed']}": {**_scores(m["dev_metrics"]), "best_epoch": m["best_epoch"]} for m in members},
-    }
-
-
-def _scores(metrics: dict[str, float]) -> dict[str, float]:
-    return {k: v for k, v in metrics.items() if k not in NOT_SCORES}
+    """The kept model's dev scores from its bundle's meta, with the epoch it was kept at (an
+    ensemble's members keep theirs in the bundle): flat, so ``dvc exp show`` stays narrow."""
+    scores = {k: v for k, v in meta["dev_metrics"].items() if k not in NOT_SCORES}
+    return {**scores, "best_epoch": meta["best_epoch"]} if meta.get("best_epoch") is not None else scores

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from mtf_lib import registry
 from mtf_lib.config import Section
 
 PositiveInt = Annotated[int, Field(ge=1)]
+
+
+class TaskParams(Section):
+    name: str = Field(min_length=1, description="the task's name (the web app serves it as <app>/<name>)")
+    type: str = Field(description="a registered task type (mtf components task_types)")
+    code: list[str] = Field(
+        default_factory=list, description="the task's own Python files (relative to its folder), imported first"
+    )
+    _folder: Path = PrivateAttr(default_factory=Path)  # where params.yaml lies: task.code is relative to it
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
 
 
 class FetchParams(Section):
@@ -42,7 +56,7 @@ class TrainParams(Section):
 
 def check_monitor(params: Any) -> None:
     """``train.monitor`` must be a score that ``evaluate.metric`` reports (raise ValueError)."""
-    from mtf_lib.metrics.registered import metric_scores
+    from mtf_lib.metrics.scores import metric_scores
 
     scores = metric_scores(params.evaluate.metric)
     if params.train.monitor not in scores:

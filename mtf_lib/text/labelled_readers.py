@@ -1,4 +1,5 @@
-"""Readers for labelled texts (classification): JSONL objects or a TSV file with a header row.
+"""Readers for labelled texts (classification): JSONL objects, or CSV/TSV files with a header row.
+(Registered as components in ``mtf_lib.tasks.classification.readers``.)
 
 Malformed input is reported with the file and line, and the params key that may fix it, so a
 bad data file is fixed at its source instead of failing deep inside training.
@@ -60,9 +61,19 @@ def read_labelled_tsv(path: str | Path, text_field: str = "text", label_field: s
     No quoting (``csv.QUOTE_NONE``): a text may hold any character except a tab or a line
     break, and quotes are kept as written.
     """
+    return read_labelled_csv(path, text_field, label_field, delimiter="\t", quoting=False)
+
+
+def read_labelled_csv(
+    path: str | Path, text_field: str = "text", label_field: str = "label", delimiter: str = ",", quoting: bool = True
+) -> Iterator[LabelledText]:
+    """Rows under a header row naming the columns; other columns are ignored. ``quoting``: fields
+    may be quoted ("..."), as spreadsheet tools write CSV; off, quotes are kept as written and a
+    field may not hold the delimiter."""
     path = Path(path)
     with _open(path) as lines:
-        rows = csv.reader((line for _, line in lines), delimiter="\t", quoting=csv.QUOTE_NONE)
+        style = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
+        rows = csv.reader((line for _, line in lines), delimiter=delimiter, quoting=style)
         header = next(rows, None)
         if header is None:
             raise DataFormatError(f"{path}: empty file; expected a header row naming the {text_field!r} column")
@@ -76,13 +87,14 @@ def read_labelled_tsv(path: str | Path, text_field: str = "text", label_field: s
             columns.append(header.index(field))
         text_col, label_col = columns
         for row in rows:
-            lineno = rows.line_num  # one record per line: QUOTE_NONE never joins lines
+            lineno = rows.line_num  # the line the record ends on (a quoted field may span lines)
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
+                hint = "quote a text that holds the delimiter" if quoting else "a text may not contain the delimiter"
                 raise DataFormatError(
-                    f"{path}:{lineno}: {len(row)} tab-separated fields, but the header has {len(header)}"
-                    " (a text may not contain a tab)"
+                    f"{path}:{lineno}: {len(row)} fields separated by {delimiter!r}, but the header has "
+                    f"{len(header)} ({hint})"
                 )
             yield LabelledText(row[text_col], _label(row[label_col], path, lineno))
 
@@ -112,6 +124,3 @@ def _label(value: Any, path: Path, lineno: int) -> str:
     if not value.strip():
         raise DataFormatError(f"{path}:{lineno}: empty label")
     return value.strip()
-
-
-READERS = {"jsonl": read_labelled_jsonl, "tsv": read_labelled_tsv}

@@ -1,7 +1,9 @@
-"""Readers for tagged corpora: char-per-line files (BMES/BIO/BIOES) and JSONL.
+"""Readers for tagged corpora: char-per-line files (BMES/BIO/BIOES), CoNLL-style column files
+and JSONL. (Registered as components in ``mtf_lib.tasks.tagging.readers``.)
 
-Each reader yields ``TaggedSentence`` records and reports malformed input with the file and
-line, so a bad data file is fixed at its source instead of failing deep inside training.
+Each reader yields ``TaggedSentence`` records, one tag per character, and reports malformed
+input with the file and line, so a bad data file is fixed at its source instead of failing deep
+inside training.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ class TaggedSentence:
             raise ValueError(f"{len(self.chars)} chars but {len(self.tags)} tags")
 
 
-def read_char_tagged(path: str | Path) -> Iterator[TaggedSentence]:
-    """One ``<char> <tag>`` per line, sentences separated by blank lines."""
+def read_char_tagged(path: str | Path, scheme: str = "BMES") -> Iterator[TaggedSentence]:
+    """One ``<char> <tag>`` per line, sentences separated by blank lines (tags as written)."""
     path = Path(path)
     chars: list[str] = []
     tags: list[str] = []
@@ -66,6 +68,67 @@ def _split_char_line(line: str, path: Path, lineno: int) -> tuple[str, str]:
     return head, tag
 
 
+def read_conll(
+    path: str | Path,
+    scheme: str = "BIO",
+    token_column: int = 0,
+    tag_column: int = -1,
+    separator: str | None = None,
+    join: str = "",
+    docstart: str = "-DOCSTART-",
+) -> Iterator[TaggedSentence]:
+    """One token per line with its tag in a column, sentences separated by blank lines.
+
+    Columns are split on ``separator`` (None: any run of whitespace); other columns are ignored;
+    a line starting with ``docstart`` ends the sentence and is skipped. Tokens are joined with
+    ``join`` ("" for characters or Chinese words, " " for English words) into the sentence's
+    text; each entity's characters get its tags (in ``scheme``), so an entity never starts or
+    ends on the joining spaces.
+    """
+    path = Path(path)
+    tokens: list[str] = []
+    tags: list[str] = []
+    need = max(
+        token_column if token_column >= 0 else -token_column - 1, tag_column if tag_column >= 0 else -tag_column - 1
+    )
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            line = line.rstrip("\n").rstrip("\r")
+            columns = line.split(separator) if line.strip() else []
+            if not columns or (docstart and columns[0] == docstart):
+                if tokens:
+                    yield _joined(tokens, tags, join, scheme)
+                    tokens, tags = [], []
+                continue
+            if len(columns) <= need:
+                raise DataFormatError(
+                    f"{path}:{lineno}: {len(columns)} column(s) in {line!r}, but token_column is {token_column} "
+                    f"and tag_column {tag_column}; set them (and separator) in preprocess.format"
+                )
+            token, tag = columns[token_column], columns[tag_column]
+            if not token:
+                raise DataFormatError(f"{path}:{lineno}: empty token in {line!r}")
+            try:
+                split_tag(tag)
+            except ValueError as exc:
+                raise DataFormatError(f"{path}:{lineno}: {exc} (is tag_column {tag_column} the tag column?)") from None
+            tokens.append(token)
+            tags.append(tag)
+    if tokens:
+        yield _joined(tokens, tags, join, scheme)
+
+
+def _joined(tokens: list[str], tags: list[str], join: str, scheme: str) -> TaggedSentence:
+    """Token-level tags → one tag per character of the joined text."""
+    starts, position = [], 0
+    for token in tokens:
+        starts.append(position)
+        position += len(token) + len(join)
+    text = join.join(tokens)
+    spans = [(kind, starts[a], starts[b - 1] + len(tokens[b - 1])) for kind, a, b in spans_from_tags(tags)]
+    return TaggedSentence(list(text), tags_from_spans(spans, len(text), scheme))
+
+
 def read_jsonl(path: str | Path, scheme: str = "BIOES") -> Iterator[TaggedSentence]:
     """``{"text": ..., "entities": [{"type", "start", "end"}]}`` or ``{"text", "tags"}`` per line."""
     path = Path(path)
@@ -99,6 +162,3 @@ def _check_spans(spans: list[tuple[str, int, int]], length: int) -> None:
         if start < last_end:
             raise ValueError(f"entity {kind} [{start}, {end}) overlaps the previous entity")
         last_end = end
-
-
-READERS = {"char_tagged": read_char_tagged, "jsonl": read_jsonl}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,8 @@ class DvcLiveLogger(Callback):
             return
         from dvclive import Live
 
+        # Rebuilt whole: a metric an earlier run logged (another evaluate.metric) must not stay behind.
+        shutil.rmtree(self.directory / "plots" / "metrics", ignore_errors=True)
         self.live = Live(str(self.directory), dvcyaml=False, save_dvc_exp=False, report=None)
         for metrics in trainer.history:
             self._log(metrics)

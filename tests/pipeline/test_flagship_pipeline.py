@@ -63,11 +63,13 @@ def read_json(path: Path) -> dict:
 
 def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
     scores = read_json(flagship / "metrics" / "eval.json")
-    assert scores["sentences"] == SMALL_RUN["preprocess.limit"]
+    assert scores["examples"] == SMALL_RUN["preprocess.limit"]
     assert 0.0 < scores["test"]["f1"] <= 1.0  # three epochs on 120 sentences already find entities
-    assert set(scores["test_per_type"]) <= {"NAME", "CONT", "RACE", "TITLE", "EDU", "ORG", "PRO", "LOC"}
+    groups = read_json(flagship / "metrics" / "eval_groups.json")
+    assert groups["group"] == "entity type"
+    assert set(groups["groups"]) <= {"NAME", "CONT", "RACE", "TITLE", "EDU", "ORG", "PRO", "LOC"}
     assert (flagship / "models" / "model" / "model.safetensors").is_file()
-    for png in ("per_type_f1.png", "training_curves.png"):
+    for png in ("per_group_f1.png", "training_curves.png"):
         assert (flagship / "metrics" / "plots" / png).read_bytes().startswith(b"\x89PNG")
     shown = run(["dvc", "metrics", "show", "--json"], flagship).stdout
     assert '"f1"' in shown and "eval.json" in shown
@@ -79,9 +81,10 @@ def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
     assert {k: dev[k] for k in ("f1", "precision", "recall")} == bundle["dev_metrics"]
     assert bundle["best_epoch"] is None and "best_epoch" not in dev
     seeds = [f"seed{bundle['params']['train']['seed'] + k}" for k in range(SMALL_RUN["train.ensemble"])]
-    assert sorted(dev["members"]) == seeds
-    assert all(1 <= dev["members"][s]["best_epoch"] <= SMALL_RUN["train.epochs"] for s in seeds)
-    assert "dev.json" in shown
+    assert [f"seed{m['seed']}" for m in bundle["members"]] == seeds
+    assert all(1 <= m["best_epoch"] <= SMALL_RUN["train.epochs"] for m in bundle["members"])
+    assert set(dev) == {"f1", "precision", "recall"}  # flat and narrow: dvc exp show lists it
+    assert "dev.json" in shown and "eval_groups.json" not in shown
 
 
 def test_a_pulled_clone_is_up_to_date_and_serves_the_model(flagship: Path, tmp_path: Path) -> None:
@@ -248,5 +251,5 @@ def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
         assert (tmp_path / "ckpt" / f"member{k}" / "last.ckpt").is_file()
     assert (tmp_path / "model" / "bundle.json").is_file()
     assert read_json(tmp_path / "live" / "metrics.json")["step"] == SMALL_RUN["train.epochs"]
-    assert log.count("kept model on dev:") == 1  # written by rank 0 alone
+    assert log.count("train: {") == 1  # the dev scores, written by rank 0 alone
     assert 0.0 <= read_json(tmp_path / "dev.json")["f1"] <= 1.0

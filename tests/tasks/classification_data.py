@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from mtf_lib.config import validate
-from mtf_lib.tasks.classification.params import SCHEMA
+from mtf_lib.tasks.classification.params import ClassificationParams as SCHEMA
 
 FIXTURE_PARAMS = Path(__file__).parent / "fixtures" / "classification_params.yaml"
 

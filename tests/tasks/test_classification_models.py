@@ -30,7 +30,7 @@ def model(name: str, label_counts: list[int] | None = None, **settings: Any) -> 
 def example(*ids: int, label: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"tokens": np.asarray(ids, dtype=np.int64)}
     if label is not None:
-        out["label"] = label
+        out["labels"] = label
     return out
 
 

@@ -11,7 +11,7 @@ import yaml
 from mtf_lib import cli
 from mtf_lib.config import ParamsError
 from mtf_lib.params import load_params
-from mtf_lib.tasks.classification.params import SCHEMA
+from mtf_lib.tasks.classification.params import ClassificationParams as SCHEMA
 from tests.tasks.classification_data import FIXTURE_PARAMS
 
 
@@ -47,7 +47,8 @@ def test_defaults_fill_a_minimal_file(tmp_path: Path) -> None:
     path = tmp_path / "params.yaml"
     path.write_text(yaml.safe_dump(minimal), encoding="utf-8")
     params = load_params(path)
-    assert (params.preprocess.format, params.preprocess.tokenizer) == ("jsonl", "jieba.v1")
+    reader = {"name": "labelled_jsonl.v1", "text_field": "text", "label_field": "label"}
+    assert (params.preprocess.format, params.preprocess.tokenizer) == (reader, "jieba.v1")
     assert (params.train.monitor, params.dataset.max_len, params.evaluate.batch_size) == ("macro_f1", 256, 64)
 
 
@@ -83,7 +84,21 @@ def test_a_tagging_model_is_refused(tmp_path: Path) -> None:
         ("model", {"filter": 100}, ("model.filter: unknown key; did you mean 'filters'?",)),
         ("model", {"class_weights": "inverse"}, ("model.class_weights:", "'balanced'")),
         ("model", {"label_smoothing": 1.5}, ("model.label_smoothing:", "less than 1")),
-        ("preprocess", {"format": "csv"}, ("preprocess.format:", "'jsonl'", "'tsv'")),
+        (
+            "preprocess",
+            {"format": "labeled_csv.v1"},
+            ("preprocess.format.name: unknown reader 'labeled_csv.v1'", "did you mean 'labelled_csv.v1'?"),
+        ),
+        (
+            "preprocess",
+            {"format": "char_tagged.v1"},
+            ("preprocess.format.name: 'char_tagged.v1' is a tagging reader", "labelled_csv.v1, labelled_jsonl.v1"),
+        ),
+        (
+            "preprocess",
+            {"format": {"name": "labelled_csv.v1", "delimeter": ";"}},
+            ("preprocess.format.delimeter: unknown key; did you mean 'delimiter'?",),
+        ),
         ("preprocess", {"tokenizer": "jeiba.v1"}, ("preprocess.tokenizer:", "did you mean 'jieba.v1'?")),
         ("preprocess", {"scheme": "BIO"}, ("preprocess.scheme: unknown key",)),
         ("dataset", {"max_len": 0}, ("dataset.max_len:", "greater than or equal to 1")),

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mtf_lib.config import resolve_component
 from mtf_lib.errors import InputError
+from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.classification.features import tokenize_texts
 from mtf_lib.tasks.classification.preprocess import preprocess
 from mtf_lib.text.labelled_readers import LabelledText, read_labelled_jsonl, read_labelled_tsv
@@ -69,8 +71,8 @@ def test_tsv_reader_uses_the_header_and_keeps_quotes(tmp_path: Path) -> None:
             {"label_field": "topic"},
             r"a\.tsv:1: the header row has no 'topic' column.*label_field",
         ),
-        ("text\tlabel\nx\ta\ny\n", {}, r"a\.tsv:3: 1 tab-separated fields, but the header has 2"),
-        ("text\tlabel\nx\ta\nx\ty\tb\n", {}, r"a\.tsv:3: 3 tab-separated fields.*may not contain a tab"),
+        ("text\tlabel\nx\ta\ny\n", {}, r"a\.tsv:3: 1 fields separated by '\\t', but the header has 2"),
+        ("text\tlabel\nx\ta\nx\ty\tb\n", {}, r"a\.tsv:3: 3 fields separated.*may not contain the delimiter"),
         ("text\tlabel\nx\ta\n\nx\t\n", {}, r"a\.tsv:4: empty label"),
     ],
 )
@@ -87,8 +89,8 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 
 
 def test_preprocess_writes_normalised_tokenised_records(tmp_path: Path) -> None:
-    params = make_params(tmp_path).preprocess
-    assert preprocess(params, tmp_path / "out") == {"train": 36, "dev": 12, "test": 12}
+    params = make_params(tmp_path)
+    assert preprocess(params, out(tmp_path)) == {"train": 36, "dev": 12, "test": 12}
     first = json.loads((tmp_path / "out" / "train.jsonl").read_text(encoding="utf-8").splitlines()[0])
     tokens = ["国家队", "在", "足球比赛", "中", "两", "比", "零", "获胜"]  # jieba's precise mode
     assert first == {"text": "国家队在足球比赛中两比零获胜", "tokens": tokens, "label": "体育"}
@@ -97,31 +99,32 @@ def test_preprocess_writes_normalised_tokenised_records(tmp_path: Path) -> None:
 def test_preprocess_tsv_with_char_tokens_and_limit(tmp_path: Path) -> None:
     rows = [("ＡＩ　芯片", "科技"), ("股市", "财经"), ("比赛", "体育")]
     files = {s: str(write_tsv(tmp_path / f"{s}.tsv", rows)) for s in ("train", "dev", "test")}
-    params = make_params(tmp_path).preprocess.model_copy(
-        update={"format": "tsv", "tokenizer": "char.v1", "limit": 2, **files}
-    )
-    assert preprocess(params, tmp_path / "out") == {"train": 2, "dev": 2, "test": 2}
+    params = make_params(tmp_path)
+    tsv = resolve_component("reader", {"name": "labelled_csv.v1", "delimiter": "\t", "quoting": False})
+    section = params.preprocess.model_copy(update={"format": tsv, "tokenizer": "char.v1", "limit": 2, **files})
+    params = params.model_copy(update={"preprocess": section})
+    assert preprocess(params, out(tmp_path)) == {"train": 2, "dev": 2, "test": 2}
     first = json.loads((tmp_path / "out" / "dev.jsonl").read_text(encoding="utf-8").splitlines()[0])
     # Full-width forms are normalised; the space is not a token.
     assert first == {"text": "AI 芯片", "tokens": ["A", "I", "芯", "片"], "label": "科技"}
 
 
 def test_bad_test_split_stops_before_anything_is_written(tmp_path: Path) -> None:
-    params = make_params(tmp_path).preprocess
-    write(Path(params.test), '{"text": "好", "label": "a"}\n{"text": "坏"}\n')
+    params = make_params(tmp_path)
+    write(Path(params.preprocess.test), '{"text": "好", "label": "a"}\n{"text": "坏"}\n')
     with pytest.raises(InputError, match=r"test\.jsonl:2: no 'label' key"):
-        preprocess(params, tmp_path / "out")
+        preprocess(params, out(tmp_path))
     assert not (tmp_path / "out").exists()
 
 
 def test_missing_or_empty_split_names_the_param(tmp_path: Path) -> None:
-    params = make_params(tmp_path).preprocess
-    Path(params.dev).unlink()
+    params = make_params(tmp_path)
+    Path(params.preprocess.dev).unlink()
     with pytest.raises(InputError, match=r"dev\.jsonl not found.*preprocess\.dev"):
-        preprocess(params, tmp_path / "out")
-    write(Path(params.dev), "\n")
+        preprocess(params, out(tmp_path))
+    write(Path(params.preprocess.dev), "\n")
     with pytest.raises(InputError, match=r"dev\.jsonl: no texts"):
-        preprocess(params, tmp_path / "out")
+        preprocess(params, out(tmp_path))
     assert not (tmp_path / "out").exists()
 
 
@@ -131,3 +134,7 @@ def test_tokens_are_identical_for_any_worker_count() -> None:
     two = tokenize_texts(texts, "jieba.v1", normalize=True, workers=2)
     assert one == two
     assert one[1][-1] == ["第", "4099", "场", "足球比赛", "在", "北京", "举行"]
+
+
+def out(tmp_path: Path) -> StagePaths:
+    return StagePaths(preprocessed=tmp_path / "out")

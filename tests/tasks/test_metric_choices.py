@@ -12,10 +12,10 @@ import yaml
 
 from mtf_lib import registry
 from mtf_lib.config import ParamsError
-from mtf_lib.metrics.registered import metric_scores
+from mtf_lib.metrics.scores import metric_scores
 from mtf_lib.params import load_params
-from mtf_lib.tasks import task_module
 from tests.conftest import torch_threads
+from tests.stages import paths_under, run_stages
 from tests.template.baking import bake, baking_environment
 
 TASK_TYPES = ("tagging", "classification")
@@ -47,17 +47,9 @@ def test_every_registered_metric_runs_end_to_end(
     task = samples[task_type]
     with contextlib.chdir(task), torch_threads(1):
         params = load_params(with_metric(task, metric, scores[0]))
-        part = lambda name: task_module(task_type, name)  # noqa: E731
-        part("preprocess").preprocess(params.preprocess, tmp_path / "pre")
-        part("dataset").build_dataset(params.dataset, tmp_path / "pre", tmp_path / "data")
-        result = part("train").train(
-            params, tmp_path / "data", tmp_path / "ckpt", tmp_path / "model", tmp_path / "live", False
-        )
-        assert set(result.best_metrics) >= set(scores)  # dev was scored with the chosen metric
-        part("evaluate").evaluate(
-            params.evaluate, tmp_path / "model", tmp_path / "pre" / "test.jsonl", tmp_path / "live", tmp_path / "out"
-        )
-    written = json.loads((tmp_path / "out" / "eval.json").read_text(encoding="utf-8"))
+        done = run_stages(params, paths_under(tmp_path))
+    assert set(done["train"]) >= set(scores)  # dev was scored with the chosen metric
+    written = json.loads((tmp_path / "metrics" / "eval.json").read_text(encoding="utf-8"))
     assert set(written["test"]) == set(scores)
 
 

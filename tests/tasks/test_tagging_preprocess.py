@@ -9,6 +9,7 @@ import pytest
 
 from mtf_lib.errors import InputError
 from mtf_lib.params import load_params
+from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.tagging.preprocess import preprocess
 from tests.conftest import REPO
 
@@ -18,14 +19,19 @@ GOOD = "张 B-NAME\n伟 E-NAME\n， O\n北 B-LOC\n京 E-LOC\n人 O\n\n汉 B-RACE
 def params_for(tmp_path: Path, files: dict[str, str], **changes: object):  # noqa: ANN201
     for split, text in files.items():
         (tmp_path / f"{split}.txt").write_text(text, encoding="utf-8")
-    flagship = load_params(REPO / "params.yaml").preprocess
+    flagship = load_params(REPO / "params.yaml")
     paths = {split: str(tmp_path / f"{split}.txt") for split in ("train", "dev", "test")}
-    return flagship.model_copy(update={**paths, "workers": 1, "lexicon": True, **changes})
+    section = flagship.preprocess.model_copy(update={**paths, "workers": 1, "lexicon": True, **changes})
+    return flagship.model_copy(update={"preprocess": section})
+
+
+def out(tmp_path: Path) -> StagePaths:
+    return StagePaths(preprocessed=tmp_path / "out")
 
 
 def test_converts_bmes_to_bioes_with_features(tmp_path: Path) -> None:
     params = params_for(tmp_path, {"train": GOOD, "dev": GOOD, "test": GOOD})
-    assert preprocess(params, tmp_path / "out") == {"train": 2, "dev": 2, "test": 2}
+    assert preprocess(params, out(tmp_path)) == {"train": 2, "dev": 2, "test": 2}
     first = json.loads((tmp_path / "out" / "train.jsonl").read_text(encoding="utf-8").splitlines()[0])
     assert first["text"] == "张伟,北京人"  # full-width comma normalised, length kept
     assert first["tags"] == ["B-NAME", "E-NAME", "O", "B-LOC", "E-LOC", "O"]
@@ -34,7 +40,7 @@ def test_converts_bmes_to_bioes_with_features(tmp_path: Path) -> None:
 
 def test_bio_target_scheme(tmp_path: Path) -> None:
     params = params_for(tmp_path, {"train": GOOD, "dev": GOOD, "test": GOOD}, scheme="BIO")
-    preprocess(params, tmp_path / "out")
+    preprocess(params, out(tmp_path))
     second = json.loads((tmp_path / "out" / "dev.jsonl").read_text(encoding="utf-8").splitlines()[1])
     assert second["tags"] == ["B-RACE", "I-RACE"]
 
@@ -43,12 +49,12 @@ def test_tags_of_another_scheme_stop_before_anything_is_written(tmp_path: Path) 
     bio = GOOD.replace("E-", "I-")
     params = params_for(tmp_path, {"train": GOOD, "dev": GOOD, "test": bio})
     with pytest.raises(InputError, match=r"test\.txt, sentence 1: tag 'I-NAME' is not a BMES tag.*input_scheme"):
-        preprocess(params, tmp_path / "out")
+        preprocess(params, out(tmp_path))
     assert not (tmp_path / "out").exists()
 
 
 def test_missing_file_names_the_param(tmp_path: Path) -> None:
     params = params_for(tmp_path, {"train": GOOD, "dev": GOOD})
     with pytest.raises(InputError, match=r"test\.txt not found.*preprocess\.test"):
-        preprocess(params, tmp_path / "out")
+        preprocess(params, out(tmp_path))
     assert not (tmp_path / "out").exists()

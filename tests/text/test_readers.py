@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mtf_lib.errors import InputError
-from mtf_lib.text.readers import READERS, DataFormatError, TaggedSentence, read_char_tagged, read_jsonl
+from mtf_lib.text.readers import DataFormatError, TaggedSentence, read_char_tagged, read_jsonl
 from tests.conftest import mirror_dir
 
 RESUME_DEV = mirror_dir() / "resume_ner" / "dev.char.bmes"
@@ -164,6 +164,71 @@ def test_adjacent_entities_are_not_overlapping(tmp_path: Path) -> None:
     assert list(read_jsonl(path))[0].tags == ["B-X", "E-X", "B-Y", "E-Y"]
 
 
-def test_readers_registry() -> None:
-    assert READERS["char_tagged"] is read_char_tagged
-    assert READERS["jsonl"] is read_jsonl
+def test_built_in_formats_are_registered_readers() -> None:
+    from mtf_lib import registry
+    from mtf_lib.config import build_component
+
+    tagging = set(registry.readers.names(task_type="tagging")) - set(registry.readers.names(task_type="x"))
+    assert {"char_tagged.v1", "tagged_jsonl.v1", "conll.v1"} <= tagging
+    assert build_component("reader", "char_tagged.v1") is read_char_tagged
+    assert build_component("reader", "tagged_jsonl.v1") is read_jsonl
+
+
+# A CoNLL-2003 file: word, POS, chunk and NER tag, documents opened by -DOCSTART-.
+CONLL_2003 = """-DOCSTART- -X- -X- O
+
+EU NNP B-NP B-ORG
+rejects VBZ B-VP O
+German JJ B-NP B-MISC
+call NN I-NP O
+. . O O
+
+Peter NNP B-NP B-PER
+Blackburn NNP I-NP I-PER
+
+-DOCSTART- -X- -X- O
+
+BRUSSELS NNP B-NP B-LOC
+"""
+
+
+def test_conll_reads_an_english_conll_2003_file(tmp_path: Path) -> None:
+    from mtf_lib.config import build_component
+    from mtf_lib.text.schemes import spans_from_tags
+
+    reader = build_component("reader", {"name": "conll.v1", "join": " "})
+    sentences = list(reader(_write(tmp_path / "eng.train", CONLL_2003), "BIO"))
+    texts = ["".join(s.chars) for s in sentences]
+    assert texts == ["EU rejects German call .", "Peter Blackburn", "BRUSSELS"]
+    found = [[(k, text[a:b]) for k, a, b in spans_from_tags(s.tags)] for s, text in zip(sentences, texts, strict=True)]
+    assert found == [[("ORG", "EU"), ("MISC", "German")], [("PER", "Peter Blackburn")], [("LOC", "BRUSSELS")]]
+    assert sentences[1].tags[5] == "I-PER"  # the space inside the name belongs to it
+    assert sentences[0].tags[2] == "O"  # a space between entities does not
+
+
+def test_conll_reads_a_chinese_char_file_with_an_extra_column(tmp_path: Path) -> None:
+    from mtf_lib.config import build_component
+
+    text = "张\tNR\tB-PER\n伟\tNR\tE-PER\n去\tVV\tO\n北\tNR\tB-LOC\n京\tNR\tE-LOC\n\n好\tVA\tO\n"
+    reader = build_component("reader", {"name": "conll.v1", "tag_column": 2, "separator": "\t"})
+    sentences = list(reader(_write(tmp_path / "zh.conll", text), "BMES"))
+    assert sentences == [
+        TaggedSentence(list("张伟去北京"), ["B-PER", "E-PER", "O", "B-LOC", "E-LOC"]),
+        TaggedSentence(["好"], ["O"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "settings", "problem"),
+    [
+        ("a O\nb\n", {"tag_column": 1}, r"zh\.conll:2: 1 column\(s\) in 'b', but token_column is 0 and tag_column 1"),
+        ("a NR X-PER\n", {"tag_column": 2}, r"zh\.conll:1: malformed tag 'X-PER'.*tag_column 2"),
+        ("\tNR\tO\n", {"separator": "\t"}, r"zh\.conll:1: empty token"),
+    ],
+)
+def test_conll_errors_name_file_and_line(tmp_path: Path, text: str, settings: dict, problem: str) -> None:
+    from mtf_lib.config import build_component
+
+    reader = build_component("reader", {"name": "conll.v1", **settings})
+    with pytest.raises(DataFormatError, match=problem):
+        list(reader(_write(tmp_path / "zh.conll", text), "BIO"))

@@ -13,11 +13,10 @@ import contextlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 from mtf_lib.params import load_params
-from mtf_lib.tasks import task_module
 from tests.conftest import torch_threads
+from tests.stages import paths_under, run_stages
 from tests.template.baking import bake
 
 # A sentence of the tagging sample's training split: the tiny model has learnt its entities.
@@ -36,23 +35,7 @@ class WebProject:
 def train_task(task_dir: Path) -> None:
     """preprocess → dataset → train → evaluate, as the stage scripts run them, without DVC."""
     with contextlib.chdir(task_dir), torch_threads(1):
-        params = load_params("params.yaml")
-
-        def stage(name: str) -> ModuleType:
-            return task_module(params.task.type, name)
-
-        stage("preprocess").preprocess(params.preprocess, Path("data/preprocessed"))
-        stage("dataset").build_dataset(params.dataset, Path("data/preprocessed"), Path("data/dataset"))
-        stage("train").train(
-            params, Path("data/dataset"), Path("models/checkpoints"), Path("models/model"), Path("metrics/train"), False
-        )
-        stage("evaluate").evaluate(
-            params.evaluate,
-            Path("models/model"),
-            Path("data/preprocessed/test.jsonl"),
-            Path("metrics/train"),
-            Path("metrics"),
-        )
+        run_stages(load_params("params.yaml"), paths_under(Path(".")))
 
 
 def build_web_project(base: Path) -> WebProject:

@@ -12,6 +12,7 @@ import numpy as np
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import Vocab, save_vocabs
 from mtf_lib.io import atomic_write
+from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.classification.features import encode
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 
@@ -20,7 +21,7 @@ from mtf_lib.tasks.common import SPLITS, read_preprocessed
 class EncodedSplit:
     """Token ids per text (``<split>.npz``) and one label id per text (``<split>.labels.npy``).
 
-    Indexable like a torch Dataset: item ``i`` is ``{"tokens": ids, "label": id}``.
+    Indexable like a torch Dataset: item ``i`` is ``{"tokens": ids, "labels": id}``.
     """
 
     tokens: RaggedArrays
@@ -30,7 +31,7 @@ class EncodedSplit:
         return len(self.labels)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
-        return {"tokens": self.tokens.get("tokens", index), "label": int(self.labels[index])}
+        return {"tokens": self.tokens.get("tokens", index), "labels": int(self.labels[index])}
 
     def token_ids(self) -> list[np.ndarray]:
         return [self.tokens.get("tokens", i) for i in range(len(self))]
@@ -65,8 +66,9 @@ def encode_split(records: list[dict], vocabs: dict[str, Vocab], max_len: int) ->
     return EncodedSplit(tokens, labels)
 
 
-def build_dataset(params: Any, in_dir: Path, out_dir: Path) -> dict[str, int]:
-    """Write ``out_dir/vocab/*.json`` and the encoded splits; return the vocabulary sizes."""
+def build_dataset(params: Any, paths: StagePaths) -> dict[str, int]:
+    """Write ``<dataset>/vocab/*.json`` and the encoded splits; return the vocabulary sizes."""
+    in_dir, out_dir, params = paths.preprocessed, paths.dataset, params.dataset
     records = {split: read_preprocessed(in_dir / f"{split}.jsonl") for split in SPLITS}
     vocabs = build_vocabs(records["train"], params.min_freq, records["dev"] + records["test"])
     save_vocabs(vocabs, out_dir / "vocab")

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from mtf_lib import registry
+from mtf_lib.data.padding import pad_batch
 from mtf_lib.data.parallel import chunked_map
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.text.normalize import normalize_text
@@ -45,21 +46,6 @@ def encode(tokens: Sequence[str], vocab: Vocab, max_len: int) -> np.ndarray:
 
 
 def collate(examples: Sequence[dict[str, Any]]) -> dict:
-    """Pad ``tokens`` into ``[B, L]`` with a bool ``mask``; ``labels`` [B] when examples have ``label``.
-
-    ``L`` is at least 1, so a batch of empty texts still has a (fully masked) position.
-    """
-    import torch
-
-    lengths = np.asarray([len(e["tokens"]) for e in examples])
-    width = max(1, int(lengths.max()))
-    tokens = np.zeros((len(examples), width), dtype=np.int64)
-    for row, example in enumerate(examples):
-        tokens[row, : len(example["tokens"])] = example["tokens"]
-    batch = {
-        "tokens": torch.from_numpy(tokens),
-        "mask": torch.from_numpy(np.arange(width)[None, :] < lengths[:, None]),
-    }
-    if "label" in examples[0]:
-        batch["labels"] = torch.as_tensor([int(e["label"]) for e in examples], dtype=torch.int64)
-    return batch
+    """Pad ``tokens`` into ``[B, L]`` with a bool ``mask`` (``pad_batch``); ``labels`` [B] when the
+    examples have them."""
+    return pad_batch(examples, "tokens")

@@ -7,25 +7,19 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from mtf_lib.data.batching import BucketBatchSampler
+from mtf_lib.inference.batched import map_batches
 from mtf_lib.tasks.classification.features import collate
 
 
 def class_probabilities(
-    model: torch.nn.Module,
-    token_ids: Sequence[np.ndarray],
-    n_classes: int,
-    batch_size: int = 64,
-    device: torch.device | None = None,
+    model: torch.nn.Module, token_ids: Sequence[np.ndarray], n_classes: int, batch_size: int = 64
 ) -> np.ndarray:
-    """``[N, n_classes]`` softmax probabilities, in input order (batches are sorted by length for speed)."""
-    device = device or next(model.parameters()).device
-    out = np.zeros((len(token_ids), n_classes), dtype=np.float32)
-    sampler = BucketBatchSampler([len(t) for t in token_ids], batch_size, shuffle=False)
-    model.eval()
-    with torch.no_grad():
-        for indices in sampler:
-            batch = collate([{"tokens": token_ids[i]} for i in indices])
-            logits = model({k: v.to(device) for k, v in batch.items()})["logits"]
-            out[indices] = torch.softmax(logits.float(), dim=-1).cpu().numpy()
-    return out
+    """``[N, n_classes]`` softmax probabilities, in input order."""
+
+    def step(m: torch.nn.Module, batch: dict[str, torch.Tensor]) -> np.ndarray:
+        return torch.softmax(m(batch)["logits"].float(), dim=-1).cpu().numpy()
+
+    rows = map_batches(
+        model, [{"tokens": t} for t in token_ids], [len(t) for t in token_ids], collate, step, batch_size
+    )
+    return np.stack(rows) if rows else np.zeros((0, n_classes), dtype=np.float32)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component, for_loading
+from mtf_lib.config import build_component
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.inference.bundle import load_bundle_parts, save_model_bundle
+from mtf_lib.inference.bundle import load_model_bundle, save_model_bundle
 
 
-def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab], label_counts: Sequence[int] | None) -> Any:
-    return build_component("model", model_params, vocabs, vocabs["labels"], label_counts)
+def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab], meta: dict[str, Any]) -> Any:
+    """``meta["label_counts"]``: train examples per class (for balanced class weights)."""
+    return build_component("model", model_params, vocabs, vocabs["labels"], meta["label_counts"])
 
 
 def save_classification_bundle(directory: Path, model: Any, vocabs: dict[str, Vocab], meta: dict[str, Any]) -> Path:
@@ -21,8 +21,4 @@ def save_classification_bundle(directory: Path, model: Any, vocabs: dict[str, Vo
 
 
 def load_classification_bundle(directory: Path) -> tuple[Any, dict[str, Vocab], dict[str, Any]]:
-    meta, vocabs, state = load_bundle_parts(directory)
-    model = build_model(for_loading("model", meta["model"]), vocabs, meta["label_counts"])
-    model.load_state_dict(state)
-    model.eval()
-    return model, vocabs, meta
+    return load_model_bundle(directory, build_model)

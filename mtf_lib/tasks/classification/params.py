@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -12,18 +12,13 @@ from mtf_lib.tasks import sections
 from mtf_lib.tasks.sections import PositiveInt
 
 
-class TaskParams(Section):
-    name: str
-    type: Literal["classification"]
-
-
 class PreprocessParams(Section):
-    format: Literal["jsonl", "tsv"] = "jsonl"
+    format: registry.readers.ref(task_type="classification") = Field(
+        "labelled_jsonl.v1", description="the reader of the raw files (mtf components readers), with its settings"
+    )
     train: str
     dev: str
     test: str
-    text_field: str = Field("text", min_length=1, description="JSON key or TSV header column of the text")
-    label_field: str = Field("label", min_length=1, description="JSON key or TSV header column of the label")
     tokenizer: registry.tokenizers.name_type = "jieba.v1"
     normalize: bool = True
     workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
@@ -47,7 +42,7 @@ class EvaluateParams(Section):
 
 
 class ClassificationParams(Section):
-    task: TaskParams
+    task: sections.TaskParams
     fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
@@ -59,6 +54,3 @@ class ClassificationParams(Section):
     def _monitor_is_a_score(self) -> ClassificationParams:
         sections.check_monitor(self)
         return self
-
-
-SCHEMA = ClassificationParams

@@ -44,6 +44,3 @@ class ClassificationPredictor(Predictor):
             }
             for row in self.probabilities(texts, batch_size)
         ]
-
-
-PREDICTOR = ClassificationPredictor

@@ -1,4 +1,4 @@
-"""Preprocess stage: read labelled texts (JSONL or TSV), normalise, tokenise; one JSONL per split."""
+"""Preprocess stage: read labelled texts (a registered reader), normalise, tokenise; one JSONL per split."""
 
 from __future__ import annotations
 
@@ -7,34 +7,36 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from mtf_lib.config import build_component
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
+from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.classification.features import tokenize_texts
-from mtf_lib.tasks.common import SPLITS
-from mtf_lib.text.labelled_readers import READERS, LabelledText
+from mtf_lib.tasks.common import SPLITS, require_file
+from mtf_lib.text.labelled_readers import LabelledText
 
 
-def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
-    """Write ``out_dir/<split>.jsonl`` (text, tokens, label); return texts per split.
+def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
+    """Write ``<preprocessed>/<split>.jsonl`` (text, tokens, label); return texts per split.
 
     Every split is read and checked before anything is written: a bad file leaves no outputs.
     """
-    splits = {split: read_split(Path(getattr(params, split)), split, params) for split in SPLITS}
+    params = params.preprocess
+    reader = build_component("reader", params.format)
+    splits = {split: read_split(reader, Path(getattr(params, split)), split, params) for split in SPLITS}
     for split, items in splits.items():
         texts, tokens = tokenize_texts([i.text for i in items], params.tokenizer, params.normalize, params.workers)
-        with atomic_write(out_dir / f"{split}.jsonl", "w") as out:
+        with atomic_write(paths.preprocessed / f"{split}.jsonl", "w") as out:
             for text, text_tokens, item in zip(texts, tokens, items, strict=True):
                 record = {"text": text, "tokens": text_tokens, "label": item.label}
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return {split: len(items) for split, items in splits.items()}
 
 
-def read_split(source: Path, split: str, params: Any) -> list[LabelledText]:
+def read_split(reader: Any, source: Path, split: str, params: Any) -> list[LabelledText]:
     """The first ``params.limit`` texts of ``source`` (all if 0)."""
-    if not source.is_file():
-        raise InputError(f"{source} not found: run the fetch stage, or set preprocess.{split} to your own file")
-    items = READERS[params.format](source, params.text_field, params.label_field)
-    texts = list(islice(items, params.limit or None))
+    require_file(source, f"preprocess.{split}")
+    texts = list(islice(reader(source), params.limit or None))
     if not texts:
-        raise InputError(f"{source}: no texts (is preprocess.format {params.format!r} right for this file?)")
+        raise InputError(f"{source}: no texts (is preprocess.format {params.format['name']!r} right for this file?)")
     return texts

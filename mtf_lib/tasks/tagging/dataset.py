@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import Vocab, save_vocabs
+from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 from mtf_lib.tasks.tagging.features import char_bigrams, encode
 from mtf_lib.text.schemes import split_tag
@@ -51,16 +51,18 @@ def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
     labels = vocabs["labels"]
     for record in records:
         ids = encode(record["text"], record["softwords"], record["lexicon"], vocabs)
-        ids["tags"] = labels.ids(record["tags"])
+        ids["labels"] = labels.ids(record["tags"])
         for name, seq in ids.items():
             fields.setdefault(name, []).append(seq)
     return RaggedArrays.from_sequences(fields)
 
 
-def build_dataset(params: Any, in_dir: Path, out_dir: Path) -> dict[str, int]:
+def build_dataset(params: Any, paths: StagePaths) -> dict[str, int]:
+    """Vocabularies (``<dataset>/vocab``) and every split encoded; returns the vocabulary sizes."""
+    in_dir, out_dir = paths.preprocessed, paths.dataset
     records = {split: read_preprocessed(in_dir / f"{split}.jsonl") for split in SPLITS}
     vocabs = build_vocabs(
-        records["train"], params.char_min_freq, params.bigram_min_freq, records["dev"] + records["test"]
+        records["train"], params.dataset.char_min_freq, params.dataset.bigram_min_freq, records["dev"] + records["test"]
     )
     save_vocabs(vocabs, out_dir / "vocab")
     for split in SPLITS:

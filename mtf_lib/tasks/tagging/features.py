@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from mtf_lib.data.padding import pad_batch
 from mtf_lib.data.vocab import Vocab
 
 BOS, EOS = "<s>", "</s>"
@@ -34,19 +35,11 @@ def encode(text: str, softwords: str, lexicon: str, vocabs: dict[str, Vocab]) ->
 
 
 def collate(examples: Sequence[dict[str, np.ndarray]]) -> dict:
-    """Pad per-sentence arrays into a batch of tensors; ``mask`` marks real chars and
-    ``bigrams`` stacks the left and right bigram ids as ``[B, L, 2]``."""
+    """Pad per-sentence arrays into a batch (``pad_batch``); ``bigrams`` stacks the left and right
+    bigram ids as ``[B, L, 2]``."""
     import torch
 
-    lengths = np.asarray([len(e["chars"]) for e in examples])
-    width = int(lengths.max())
-    batch = {}
-    for name in examples[0]:
-        out = np.zeros((len(examples), width), dtype=np.int64)
-        for row, example in enumerate(examples):
-            out[row, : len(example[name])] = example[name]
-        batch[name] = torch.from_numpy(out)
+    batch = pad_batch(examples, "chars")
     if "bigrams_left" in batch:
         batch["bigrams"] = torch.stack([batch.pop("bigrams_left"), batch.pop("bigrams_right")], dim=-1)
-    batch["mask"] = torch.from_numpy(np.arange(width)[None, :] < lengths[:, None])
     return batch

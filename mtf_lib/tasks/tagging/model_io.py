@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component, for_loading
+from mtf_lib.config import build_component
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.inference.bundle import load_bundle_parts, save_model_bundle
+from mtf_lib.inference.bundle import load_model_bundle, save_model_bundle
 
 
-def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab]) -> Any:
+def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab], meta: dict[str, Any] | None = None) -> Any:
     return build_component("model", model_params, vocabs, vocabs["labels"])
 
 
@@ -19,15 +19,6 @@ def save_tagging_bundle(directory: Path, model: Any, vocabs: dict[str, Vocab], m
 
 
 def load_tagging_bundle(directory: Path) -> tuple[Any, dict[str, Vocab], dict[str, Any]]:
-    meta, vocabs, state = load_bundle_parts(directory)
-    settings = for_loading("model", meta["model"])
-    members = meta.get("ensemble", 1)
-    if members > 1:
-        from mtf_lib.models.ensemble import TaggerEnsemble
+    from mtf_lib.models.ensemble import TaggerEnsemble
 
-        model = TaggerEnsemble([build_model(settings, vocabs) for _ in range(members)])
-    else:
-        model = build_model(settings, vocabs)
-    model.load_state_dict(state)
-    model.eval()
-    return model, vocabs, meta
+    return load_model_bundle(directory, build_model, TaggerEnsemble)

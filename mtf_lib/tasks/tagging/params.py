@@ -12,13 +12,10 @@ from mtf_lib.tasks import sections
 from mtf_lib.tasks.sections import PositiveInt
 
 
-class TaskParams(Section):
-    name: str
-    type: Literal["tagging"]
-
-
 class PreprocessParams(Section):
-    format: Literal["char_tagged", "jsonl"] = "char_tagged"
+    format: registry.readers.ref(task_type="tagging") = Field(
+        "char_tagged.v1", description="the reader of the raw files (mtf components readers), with its settings"
+    )
     input_scheme: Literal["BIO", "BIOES", "BMES"] = "BMES"
     scheme: Literal["BIO", "BIOES", "BMES"] = "BIOES"
     train: str
@@ -51,7 +48,7 @@ class EvaluateParams(Section):
 
 
 class TaggingParams(Section):
-    task: TaskParams
+    task: sections.TaskParams
     fetch: sections.FetchParams = sections.FetchParams()
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
@@ -71,6 +68,3 @@ class TaggingParams(Section):
                     f"set preprocess.{feature}: true, or model.{feature}_dim: 0"
                 )
         return self
-
-
-SCHEMA = TaggingParams

@@ -15,7 +15,7 @@ from mtf_lib.inference.predictor import Predictor
 from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import encode
 from mtf_lib.tasks.tagging.model_io import load_tagging_bundle
-from mtf_lib.text.normalize import normalize_text
+from mtf_lib.text.normalize import normalize_char, normalize_text
 from mtf_lib.text.schemes import spans_from_tags, split_tag
 from mtf_lib.text.softword import lexicon_features, softword_features
 
@@ -75,11 +75,26 @@ class TaggingPredictor(Predictor):
         return [merge_window_tags(len(t), *per_text[n]) for n, t in enumerate(normalized)]
 
     def predict(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+        """Entities ``{type, text, start, end}`` of each text; an entity never starts or ends on
+        whitespace (a model may tag a space beside a name)."""
         results = []
         for text, tags in zip(texts, self.tag(texts), strict=True):
-            spans = spans_from_tags(tags)
-            results.append([{"type": k, "text": text[s:e], "start": s, "end": e} for k, s, e in spans])
+            spans = [trimmed(text, s, e) for _, s, e in spans_from_tags(tags)]
+            kinds = [k for k, _, _ in spans_from_tags(tags)]
+            results.append(
+                [
+                    {"type": k, "text": text[s:e], "start": s, "end": e}
+                    for k, (s, e) in zip(kinds, spans, strict=True)
+                    if s < e
+                ]
+            )
         return results
 
 
-PREDICTOR = TaggingPredictor
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without whitespace (or what normalisation reads as whitespace) at either end."""
+    while start < end and normalize_char(text[start]) == " ":
+        start += 1
+    while end > start and normalize_char(text[end - 1]) == " ":
+        end -= 1
+    return start, end

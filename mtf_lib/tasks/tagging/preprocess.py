@@ -6,22 +6,27 @@ import json
 from pathlib import Path
 from typing import Any
 
+from mtf_lib.config import build_component
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
-from mtf_lib.tasks.common import SPLITS
+from mtf_lib.stage import StagePaths
+from mtf_lib.tasks.common import SPLITS, require_file
 from mtf_lib.text.normalize import normalize_text
-from mtf_lib.text.readers import TaggedSentence, read_char_tagged, read_jsonl
+from mtf_lib.text.readers import TaggedSentence
 from mtf_lib.text.schemes import check_scheme, convert
 from mtf_lib.text.softword import lexicon_features, softword_features
 
 
-def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
-    """Write ``out_dir/<split>.jsonl`` (text, tags, softwords, lexicon); return sentences per split.
+def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
+    """Write ``<preprocessed>/<split>.jsonl`` (text, tags, softwords, lexicon); return sentences per split.
 
-    ``params.train``/``dev``/``test`` name the raw files, relative to the task folder. Every
-    split is read and checked before anything is written: a bad file leaves no outputs.
+    ``preprocess.train``/``dev``/``test`` name the raw files, relative to the task folder, read
+    by the registered reader ``preprocess.format``. Every split is read and checked before
+    anything is written: a bad file leaves no outputs.
     """
-    splits = {split: read_split(Path(getattr(params, split)), split, params) for split in SPLITS}
+    params, out_dir = params.preprocess, paths.preprocessed
+    reader = build_component("reader", params.format)
+    splits = {split: read_split(reader, Path(getattr(params, split)), split, params) for split in SPLITS}
     for split, sentences in splits.items():
         texts = ["".join(s.chars) for s in sentences]
         if params.normalize:
@@ -40,14 +45,14 @@ def preprocess(params: Any, out_dir: Path) -> dict[str, int]:
     return {split: len(sentences) for split, sentences in splits.items()}
 
 
-def read_split(source: Path, split: str, params: Any) -> list[TaggedSentence]:
+def read_split(reader: Any, source: Path, split: str, params: Any) -> list[TaggedSentence]:
     """The first ``params.limit`` sentences of ``source`` (all if 0), tags checked against the scheme."""
-    if not source.is_file():
-        raise InputError(f"{source} not found: run the fetch stage, or set preprocess.{split} to your own file")
-    if params.format == "jsonl":
-        sentences = list(read_jsonl(source, scheme=params.input_scheme))
-    else:
-        sentences = list(read_char_tagged(source))
+    require_file(source, f"preprocess.{split}")
+    sentences = list(reader(source, params.input_scheme))
+    if not sentences:
+        raise InputError(
+            f"{source}: no sentences (is preprocess.format {params.format['name']!r} right for this file?)"
+        )
     if params.limit:
         sentences = sentences[: params.limit]
     for n, sentence in enumerate(sentences, 1):

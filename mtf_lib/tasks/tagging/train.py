@@ -1,21 +1,21 @@
-"""Train stage: build the model from params, fit it with the Trainer, save the bundle."""
+"""Train stage: build the model from params, fit it (an ensemble with ``train.ensemble``), save the bundle."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from mtf_lib import registry
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.models.ensemble import TaggerEnsemble
-from mtf_lib.tasks.fitting import distributed, fit_task
+from mtf_lib.plugins import code_record
+from mtf_lib.stage import StagePaths
+from mtf_lib.tasks.common import model_components, task_dir
+from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import collate
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
 from mtf_lib.training.distributed import DistInfo
-from mtf_lib.training.seed import seed_everything
-from mtf_lib.training.trainer import FitResult
 
 
 class Examples:
@@ -31,72 +31,43 @@ class Examples:
         return {name: self.arrays.get(name, index) for name in self.arrays.fields}
 
 
-def train(
-    params: Any, data_dir: Path, checkpoint_dir: Path, bundle_dir: Path, live_dir: Path, progress: bool = True
-) -> FitResult:
-    return distributed(lambda dist: _train(params, data_dir, checkpoint_dir, bundle_dir, live_dir, dist, progress))
+def train(params: Any, paths: StagePaths) -> dict[str, Any]:
+    resumed = distributed(lambda dist: _train(params, paths, dist))
+    return write_dev_metrics(paths, resumed)
 
 
-def _train(
-    params: Any,
-    data_dir: Path,
-    checkpoint_dir: Path,
-    bundle_dir: Path,
-    live_dir: Path,
-    dist: DistInfo,
-    progress: bool,
-) -> FitResult:
+def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     tp = params.train
-    vocabs = load_vocabs(data_dir / "vocab")
-    train_set = Examples(RaggedArrays.load(data_dir / "train.npz"))
-    dev_set = Examples(RaggedArrays.load(data_dir / "dev.npz"))
-    gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["tags"]] for i in range(len(dev_set))]
-    model_params = params.model
-
+    vocabs = load_vocabs(paths.dataset / "vocab")
+    train_set = Examples(RaggedArrays.load(paths.dataset / "train.npz"))
+    dev_set = Examples(RaggedArrays.load(paths.dataset / "dev.npz"))
+    gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["labels"]] for i in range(len(dev_set))]
     metric = registry.metrics.get(params.evaluate.metric)()
 
     def evaluate(m: Any) -> dict[str, float]:
         return metric(gold_dev, decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)).overall
 
-    members, results = [], []
-    for k in range(tp.ensemble):
-        # Member k: seed + k, its own checkpoints (a resumed run skips finished members at once);
-        # the first member's curves go to the live folder, the others' beside their checkpoints.
-        member_params = params.model_copy(update={"train": tp.model_copy(update={"seed": tp.seed + k})})
-        member_dir = checkpoint_dir if tp.ensemble == 1 else checkpoint_dir / f"member{k}"
-        seed_everything(tp.seed + k)
-        model = build_model(model_params, vocabs)
-        trainer, result = fit_task(
-            member_params,
-            model,
-            train_set,
-            train_set.arrays.lengths,
-            collate,
-            evaluate,
-            member_dir,
-            live_dir if k == 0 else member_dir / "live",
-            dist,
-            progress,
-        )
-        members.append(trainer.model)
-        results.append(result)
-    model, result = members[0], results[0]
-    if tp.ensemble > 1:
-        model = TaggerEnsemble(members)
-        # The stage reports the ensemble's dev scores (metrics/dev.json) from the bundle.
-        result = FitResult(evaluate(model), results[0].best_epoch, results[0].history, results[0].resumed_from_epoch)
+    fitted = fit_members(
+        params,
+        paths,
+        dist,
+        lambda: build_model(params.model, vocabs),
+        train_set,
+        train_set.arrays.lengths,
+        collate,
+        evaluate,
+        TaggerEnsemble,
+    )
     if dist.is_main:
         meta = {
-            "model": model_params,
-            "preprocess": params.preprocess.model_dump(),
+            "model": params.model,
+            "preprocess": params.preprocess.model_dump(mode="json"),
             "params": params.model_dump(mode="json"),
-            "dev_metrics": result.best_metrics,
-            "best_epoch": result.best_epoch if tp.ensemble == 1 else None,  # an ensemble's: in members
+            "dev_metrics": fitted.dev_metrics,
+            "best_epoch": fitted.best_epoch,
             "ensemble": tp.ensemble,
-            "members": [
-                {"seed": tp.seed + k, "best_epoch": r.best_epoch, "dev_metrics": r.best_metrics}
-                for k, r in enumerate(results)
-            ],
+            "members": fitted.members,
+            "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
         }
-        save_tagging_bundle(bundle_dir, model, vocabs, meta)
-    return result
+        save_tagging_bundle(paths.bundle, fitted.model, vocabs, meta)
+    return fitted.resumed_from_epoch

@@ -1,0 +1,79 @@
+"""The contract of a task type: what mtf needs to validate, run, serve and scaffold its tasks.
+
+A task type is registered under its name (``task.type`` in params.yaml)::
+
+    registry.task_types.register("tagging", TaskType(name="tagging", ...))
+
+Its parts are import paths (``"module:attribute"``) or the objects themselves, so that loading
+the registry of task types imports nothing heavy; each part is imported when first used.
+
+- ``params``: the params schema (a pydantic model with one attribute per stage group; its
+  ``task`` group is ``mtf_lib.tasks.sections.TaskParams``).
+- ``stages``: stage name → function ``(params, paths: StagePaths) -> dict`` (a summary the stage
+  script prints); each takes the whole validated params. ``fetch`` is shared by every task type.
+- ``predictor``: the ``mtf_lib.inference.Predictor`` subclass that serves its bundles.
+- ``api``: its web description (``mtf_lib.tasks.api.ApiSpec``): request and result models, how a
+  request runs through the predictor, the demo page's templates.
+- ``components``: modules that register its models, losses, metrics and readers; imported when
+  a task of this type is loaded.
+- ``template``: a folder with the template's files for a new task of this type (``params.yaml``,
+  ``data/sample/``), and ``template_questions``: the template answers only this type asks
+  (name → allowed values, the first the default).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mtf_lib.stage import StagePaths
+
+Stage = Callable[[Any, StagePaths], dict[str, Any]]
+COMMON_STAGES: Mapping[str, str] = {"fetch": "mtf_lib.assets:fetch_stage"}
+
+
+def resolve(ref: Any) -> Any:
+    """``"module:attribute"`` → the attribute (imported); any other value as it is."""
+    if not isinstance(ref, str):
+        return ref
+    module, _, attribute = ref.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+@dataclass(frozen=True)
+class TaskType:
+    name: str
+    description: str
+    params: Any
+    stages: Mapping[str, Any]
+    predictor: Any
+    api: Any = None
+    components: tuple[str, ...] = ()
+    template: Path | None = None
+    template_questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def schema(self) -> Any:
+        return resolve(self.params)
+
+    def stage(self, name: str) -> Stage:
+        """The function of stage ``name``; KeyError naming the stages this type has."""
+        refs = {**COMMON_STAGES, **self.stages}
+        if name not in refs:
+            raise KeyError(f"task type {self.name!r} has no stage {name!r}; its stages: {', '.join(refs)}")
+        return resolve(refs[name])
+
+    def predictor_class(self) -> Any:
+        return resolve(self.predictor)
+
+    def api_spec(self) -> Any:
+        return resolve(self.api)
+
+    def load_components(self) -> None:
+        for module in self.components:
+            importlib.import_module(module)
+
+    def summary(self) -> str:
+        return self.description
