@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.machinery
+import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -78,3 +81,85 @@ def test_every_stage_has_help(stage: str, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "--params" in proc.stdout
     assert f"{stage.capitalize()} stage" in proc.stdout  # the script's docstring is its description
+
+
+# --- the typer command line -----------------------------------------------------------------
+
+COMMAND_OPTIONS = {
+    "check": ["PARAMS", "--help"],
+    "components": ["KIND", "--params", "--help"],
+    "fetch": ["DATASETS", "--out", "--help"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_OPTIONS))
+def test_command_help_lists_options_and_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtf_lib import cli
+
+    assert cli.main([command, "--help"]) == 0  # returns, does not raise SystemExit
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: mtf {command} [OPTIONS]"), out
+    for option in COMMAND_OPTIONS[command]:
+        assert option in out
+    assert f"Examples:\n    mtf {command}" in out, out
+
+
+def test_unknown_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from mtf_lib import cli, registry
+
+    assert cli.main(["components", "modles"]) == 2
+    err = capsys.readouterr().err
+    assert f"invalid choice: 'modles' (choose from {', '.join(map(repr, registry.ALL_KINDS))})" in err, err
+    assert "Traceback" not in err
+
+
+def test_help_and_usage_errors_do_not_import_rich(tmp_path: Path) -> None:
+    """Plain help (rich_markup_mode=None): rich's formatting would double the time of ``mtf --help``."""
+    code = (
+        "import sys\n"
+        "from mtf_lib import cli\n"
+        "codes = [cli.main(['--help']), cli.main(['fetch', '--help']), cli.main(['components', 'modles'])]\n"
+        "print(codes, 'rich' in sys.modules)\n"
+    )
+    proc = run([PYTHON, "-c", code], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[0, 0, 2] False"
+
+
+def test_shell_completion(tmp_path: Path) -> None:
+    # Without this variable typer detects the calling shell and ignores the one named.
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    proc = subprocess.run(
+        [MTF, "--show-completion", "bash"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "_MTF_COMPLETE=complete_bash" in proc.stdout
+    assert "complete -o default -F _mtf_completion mtf" in proc.stdout
+
+    # What the script asks for: the candidates for `mtf components mo<TAB>`.
+    env = {**os.environ, "_MTF_COMPLETE": "complete_bash", "COMP_WORDS": "mtf components mo", "COMP_CWORD": "2"}
+    proc = subprocess.run([MTF], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(proc.stdout.split()) == ["model", "models"]
+
+
+def test_components_params_loads_task_code_once_plugins_exist(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mtf_lib import cli
+
+    params = tmp_path / "params.yaml"
+    params.write_text("task: {}\n", encoding="utf-8")
+    # Today there is no mtf_lib.plugins: the option changes nothing.
+    assert cli.main(["components", "loss", "--params", str(params)]) == 0
+    assert capsys.readouterr().out.startswith("losses:\n")
+
+    loaded: list[Path] = []
+    plugins = types.ModuleType("mtf_lib.plugins")
+    plugins.__spec__ = importlib.machinery.ModuleSpec("mtf_lib.plugins", None)
+    plugins.load_task_code = loaded.append  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "mtf_lib.plugins", plugins)
+    assert cli.main(["components", "loss", "--params", str(tmp_path / "missing.yaml")]) == 0
+    assert loaded == []  # only an existing file is loaded
+    assert cli.main(["components", "loss", "--params", str(params)]) == 0
+    assert loaded == [params]
