@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,113 @@ def test_every_stage_has_help(stage: str, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "--params" in proc.stdout
     assert f"{stage.capitalize()} stage" in proc.stdout  # the script's docstring is its description
+
+
+# --- the typer command line -----------------------------------------------------------------
+
+COMMAND_OPTIONS = {
+    "check": ["PARAMS", "--help"],
+    "components": ["KIND", "--params", "--help"],
+    "fetch": ["DATASETS", "--out", "--help"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_OPTIONS))
+def test_command_help_lists_options_and_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtf_lib import cli
+
+    assert cli.main([command, "--help"]) == 0  # returns, does not raise SystemExit
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: mtf {command} [OPTIONS]"), out
+    for option in COMMAND_OPTIONS[command]:
+        assert option in out
+    assert f"Examples:\n    mtf {command}" in out, out
+
+
+def test_unknown_kind_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from mtf_lib import cli, registry
+
+    assert cli.main(["components", "modles"]) == 2
+    err = capsys.readouterr().err
+    assert f"invalid choice: 'modles' (choose from {', '.join(map(repr, registry.ALL_KINDS))})" in err, err
+    assert "Traceback" not in err
+
+
+def test_help_and_usage_errors_do_not_import_rich(tmp_path: Path) -> None:
+    """Plain help (rich_markup_mode=None): rich's formatting would double the time of ``mtf --help``."""
+    code = (
+        "import sys\n"
+        "from mtf_lib import cli\n"
+        "codes = [cli.main(['--help']), cli.main(['fetch', '--help']), cli.main(['components', 'modles'])]\n"
+        "print(codes, 'rich' in sys.modules)\n"
+    )
+    proc = run([PYTHON, "-c", code], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[0, 0, 2] False"
+
+
+def test_shell_completion(tmp_path: Path) -> None:
+    # Without this variable typer detects the calling shell and ignores the one named.
+    env = {**os.environ, "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    proc = subprocess.run(
+        [MTF, "--show-completion", "bash"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "_MTF_COMPLETE=complete_bash" in proc.stdout
+    assert "complete -o default -F _mtf_completion mtf" in proc.stdout
+
+    # What the script asks for: the candidates for `mtf components mo<TAB>`.
+    env = {**os.environ, "_MTF_COMPLETE": "complete_bash", "COMP_WORDS": "mtf components mo", "COMP_CWORD": "2"}
+    proc = subprocess.run([MTF], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(proc.stdout.split()) == ["model", "models"]
+
+
+USER_READER = """
+from mtf_lib import registry
+
+
+@registry.readers("{name}", task_type="tagging")
+def pipe_reader():
+    \"\"\"A team's own format: char|tag per line.\"\"\"
+    return lambda path, scheme: iter(())
+"""
+
+
+def test_components_lists_a_tasks_own_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtf_lib import cli
+
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "readers.py").write_text(USER_READER.format(name="pipe_cli.v1"), encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text("task: {name: t, type: tagging, code: [code/readers.py]}\n", encoding="utf-8")
+    assert cli.main(["components", "readers", "--params", str(params)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("readers:\n") and "pipe_cli.v1" in out and "A team's own format" in out
+    assert "conll.v1" in out
+
+
+@pytest.mark.parametrize(
+    ("code", "problem"),
+    [
+        (None, "task.code code/readers.py: no such file"),
+        (
+            "raise RuntimeError('no network here')",
+            "task.code code/readers.py failed to import: RuntimeError: no network",
+        ),
+    ],
+)
+def test_broken_task_code_is_a_clear_error_and_exit_2(tmp_path: Path, code: str | None, problem: str) -> None:
+    if code is not None:
+        (tmp_path / "code").mkdir()
+        (tmp_path / "code" / "readers.py").write_text(code, encoding="utf-8")
+    text = (
+        (ROOT / "params.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  type: tagging", "  type: tagging\n  code: [code/readers.py]")
+    )
+    (tmp_path / "params.yaml").write_text(text, encoding="utf-8")
+    for command in (["components", "--params", "params.yaml"], ["check"]):
+        proc = run([MTF, *command], tmp_path)
+        assert proc.returncode == BAD_PARAMS, (command, proc.stdout, proc.stderr)
+        assert problem in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
