@@ -10,10 +10,12 @@ from mtf_lib.inference import Predictor
 from mtf_lib.io import write_json
 from mtf_lib.plots import confusion_matrix
 from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.training.threads import set_threads
 
 
 def evaluate(params: Any, bundle_dir: Path, test_file: Path, live_dir: Path, metrics_dir: Path) -> dict:
     """Accuracy, macro/micro F1 and per-class scores on ``test_file`` through the Predictor that serves the model."""
+    set_threads(params.threads)
     records = read_preprocessed(test_file)
     predictor = Predictor.load(bundle_dir)
     predicted = predictor.classify([r["text"] for r in records], batch_size=params.batch_size)

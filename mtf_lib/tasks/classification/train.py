@@ -14,12 +14,14 @@ from mtf_lib.tasks.classification.model_io import build_model, save_classificati
 from mtf_lib.tasks.fitting import distributed, fit_task
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.seed import seed_everything
+from mtf_lib.training.threads import set_threads
 from mtf_lib.training.trainer import FitResult
 
 
 def train(
     params: Any, data_dir: Path, checkpoint_dir: Path, bundle_dir: Path, live_dir: Path, progress: bool = True
 ) -> FitResult:
+    set_threads(params.train.threads)
     return distributed(lambda dist: _train(params, data_dir, checkpoint_dir, bundle_dir, live_dir, dist, progress))
 
 

@@ -9,10 +9,12 @@ from mtf_lib import plots, registry
 from mtf_lib.inference import Predictor
 from mtf_lib.io import write_json
 from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.training.threads import set_threads
 
 
 def evaluate(params: Any, bundle_dir: Path, test_file: Path, live_dir: Path, metrics_dir: Path) -> dict:
     """Entity-level scores on ``test_file`` through the same Predictor that serves the model."""
+    set_threads(params.threads)
     records = read_preprocessed(test_file)
     predictor = Predictor.load(bundle_dir)
     predicted = predictor.tag([r["text"] for r in records], batch_size=params.batch_size)

@@ -15,6 +15,7 @@ from mtf_lib.tasks.tagging.features import collate
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.seed import seed_everything
+from mtf_lib.training.threads import set_threads
 from mtf_lib.training.trainer import FitResult
 
 
@@ -34,6 +35,7 @@ class Examples:
 def train(
     params: Any, data_dir: Path, checkpoint_dir: Path, bundle_dir: Path, live_dir: Path, progress: bool = True
 ) -> FitResult:
+    set_threads(params.train.threads)
     return distributed(lambda dist: _train(params, data_dir, checkpoint_dir, bundle_dir, live_dir, dist, progress))
 
 
