@@ -98,7 +98,7 @@ def build_flagship(dataset_dir: Path, **overrides: Any) -> Any:
     from mtf_lib.tasks.tagging.model_io import build_model
 
     params = load_repo_params()
-    return build_model({**params.model.model_dump(), **overrides}, load_vocabs(dataset_dir / "vocab"))
+    return build_model({**params.model, **overrides}, load_vocabs(dataset_dir / "vocab"))
 
 
 def hand_optimizer(model: Any, tp: Any, total_steps: int) -> tuple[Any, Any]:

@@ -1,7 +1,8 @@
 """Run the CPU benchmarks and write bench/results.md.
 
-Runs trainer_overhead, preprocess_speedup, startup, dvc_noop, web_latency and web_throughput
-(these two serve the flagship bundle: run `make demo` first), each as its own process (so
+Runs trainer_overhead, preprocess_speedup, startup, dvc_noop, threads (one epoch with 1 vs 2
+torch threads, alone and beside a busy process), web_latency and web_throughput (these two
+serve the flagship bundle: run `make demo` first), each as its own process (so
 one's imports, threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
@@ -26,9 +27,17 @@ from typing import Any
 
 from _common import ROOT, machine
 
-BENCHMARKS = ("trainer_overhead", "preprocess_speedup", "startup", "dvc_noop", "web_latency", "web_throughput")
+BENCHMARKS = (
+    "trainer_overhead",
+    "preprocess_speedup",
+    "startup",
+    "dvc_noop",
+    "threads",
+    "web_latency",
+    "web_throughput",
+)
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
-NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop")
+NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads")
 GPU_RESULTS = ROOT / "bench" / "gpu_results.json"
 QUICK_NOTE = "**quick** (shrunk sizes: proves the scripts run; the numbers are not meaningful)"
 

@@ -103,12 +103,15 @@ SMALL_RUN = {
 
 @contextlib.contextmanager
 def torch_threads(threads: int) -> Iterator[None]:
-    """Tiny models gain nothing from more threads, and lose much when the cores are busy."""
+    """Tiny models gain nothing from more threads, and lose much when the cores are busy. Stage
+    functions inside apply ``threads: auto`` from params, which OMP_NUM_THREADS sets to ``threads``."""
     import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        yield
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("OMP_NUM_THREADS", str(threads))
+            yield
     finally:
         torch.set_num_threads(before)

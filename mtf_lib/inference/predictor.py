@@ -21,8 +21,9 @@ class Predictor(ABC):
         from mtf_lib import registry
 
         meta = read_bundle_meta(path)  # imports the task code the bundle's model needs
-        cls = registry.task_types.get(meta["task_type"]).predictor_class()
-        return cls(Path(path), meta)
+        task_type = registry.task_types.get(meta["task_type"])
+        task_type.load_components()  # its models and heads, without every other task type's
+        return task_type.predictor_class()(Path(path), meta)
 
     @property
     @abstractmethod

@@ -29,7 +29,9 @@ def read_preprocessed(path: Path) -> list[dict]:
 NOT_IN_RUN_HASH = (
     "preprocess.workers",  # preprocessing output is identical for any worker count
     "train.device",  # where the run happens (a resumed run may move to another device)
+    "train.threads",  # how fast it runs on the CPU (float sums differ with the count, as across devices)
     "evaluate.batch_size",  # test-time batching: the trained weights never see it
+    "evaluate.threads",  # test-time speed: the trained weights never see it
 )
 
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PlainValidator, PrivateAttr
 
 from mtf_lib import registry
 from mtf_lib.config import Section
 
 PositiveInt = Annotated[int, Field(ge=1)]
+
+
+def _thread_count(value: Any) -> int | str:
+    """Strict like every setting (``true`` and ``"2"`` are refused), with one message for both forms."""
+    if value == "auto" or (type(value) is int and value >= 1):
+        return value
+    raise ValueError(f"expected a positive integer or 'auto' (got {value!r})")
+
+
+ThreadCount = Annotated[int | Literal["auto"], PlainValidator(_thread_count)]
 
 
 class TaskParams(Section):
@@ -30,7 +40,16 @@ class FetchParams(Section):
     dataset: str | None = Field(None, description="data set to download (mtf_lib.assets); null: own files")
 
 
-class TrainParams(Section):
+class TorchThreads(Section):
+    """The ``threads`` setting of a group whose stage runs torch (train, evaluate): applied by
+    ``mtf_lib.training.threads.set_threads`` when the stage starts."""
+
+    threads: ThreadCount = Field(
+        "auto", description="torch CPU threads; auto: the CPUs this process may use (OMP_NUM_THREADS if set)"
+    )
+
+
+class TrainParams(TorchThreads):
     """Settings of the task-independent Trainer. ``monitor`` is a score of the task's
     ``evaluate.metric`` (checked by ``check_monitor``)."""
 

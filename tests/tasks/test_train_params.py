@@ -51,5 +51,5 @@ def test_every_trainer_setting_comes_from_train_params(task_type: str) -> None:
 
     params_fields = set(importlib.import_module(f"mtf_lib.tasks.{task_type}.params").TrainParams.model_fields)
     assert params_fields >= TRAINER_SETTINGS
-    read_by_the_task = {"batch_size", "callbacks"} | ({"ensemble"} if task_type == "tagging" else set())
+    read_by_the_task = {"batch_size", "callbacks", "threads"} | ({"ensemble"} if task_type == "tagging" else set())
     assert params_fields - TRAINER_SETTINGS == read_by_the_task

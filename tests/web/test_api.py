@@ -221,5 +221,5 @@ def test_openapi_document_describes_the_api_and_the_served_names(client: FlaskCl
     enums = {p["name"]: p["schema"]["enum"] for p in predict["parameters"]}
     assert enums == {"app": ["demo_app", "flagship"], "task": ["broken", "ner", "pending", "topics"]}
     assert set(predict["responses"]) == {"200", "400", "404", "413", "415", "422", "503"}
-    assert predict["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/PredictRequest")
+    assert predict["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/TextsRequest")
     assert "422" not in document["paths"]["/healthz"]["get"]["responses"]  # takes no input

@@ -22,7 +22,10 @@ from mtf_lib.params import load_params
 
 TASK = Path(__file__).resolve().parents[1]
 # Enough to show that every stage works, not to train a good model.
-SMOKE = {"preprocess": {"limit": 64}, "train": {"epochs": 2}}
+SMOKE = {
+    "preprocess": {"limit": 64},
+    "train": {"epochs": 2},
+}
 
 
 def test_params_are_valid() -> None:

@@ -10,11 +10,13 @@ from mtf_lib.plots import confusion_matrix
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.evaluation import write_evaluation
+from mtf_lib.training.threads import set_threads
 
 
 def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
     """``evaluate.metric`` on the test split through the Predictor that serves the model, and
     the confusion matrix."""
+    set_threads(params.evaluate.threads)
     records = read_preprocessed(paths.preprocessed / "test.jsonl")
     predictor = Predictor.load(paths.bundle)
     predicted = predictor.classify([r["text"] for r in records], batch_size=params.evaluate.batch_size)

@@ -162,5 +162,6 @@ LIBRARY_DEPS: dict[str, tuple[str, ...]] = {
         "mtf_lib/text/tokenizers.py",
         "mtf_lib/training/callbacks.py",
         "mtf_lib/training/checkpoint.py",
+        "mtf_lib/training/threads.py",
     ),
 }

@@ -34,7 +34,7 @@ class TrainParams(sections.TrainParams):
     monitor: str = Field("macro_f1", description="the dev score that picks the kept epoch: one of evaluate.metric's")
 
 
-class EvaluateParams(Section):
+class EvaluateParams(sections.TorchThreads):
     metric: registry.metrics.name_of(task_type="classification") = Field(
         "classification_scores.v1", description="scores dev in training (train.monitor is one of its scores) and test"
     )

@@ -15,9 +15,11 @@ from mtf_lib.tasks.classification.model_io import build_model, save_classificati
 from mtf_lib.tasks.common import model_components, task_dir
 from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
 from mtf_lib.training.distributed import DistInfo
+from mtf_lib.training.threads import set_threads
 
 
 def train(params: Any, paths: StagePaths) -> dict[str, Any]:
+    set_threads(params.train.threads)
     resumed = distributed(lambda dist: _train(params, paths, dist))
     return write_dev_metrics(paths, resumed)
 

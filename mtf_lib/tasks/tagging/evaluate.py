@@ -9,10 +9,12 @@ from mtf_lib.inference import Predictor
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.evaluation import write_evaluation
+from mtf_lib.training.threads import set_threads
 
 
 def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
     """``evaluate.metric`` on the test split, through the same Predictor that serves the model."""
+    set_threads(params.evaluate.threads)
     records = read_preprocessed(paths.preprocessed / "test.jsonl")
     predictor = Predictor.load(paths.bundle)
     predicted = predictor.tag([r["text"] for r in records], batch_size=params.evaluate.batch_size)

@@ -40,7 +40,7 @@ class TrainParams(sections.TrainParams):
     ] = 1
 
 
-class EvaluateParams(Section):
+class EvaluateParams(sections.TorchThreads):
     metric: registry.metrics.name_of(task_type="tagging") = Field(
         "entity_f1.v1", description="scores dev in training (train.monitor is one of its scores) and test"
     )

@@ -16,6 +16,7 @@ from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import collate
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
 from mtf_lib.training.distributed import DistInfo
+from mtf_lib.training.threads import set_threads
 
 
 class Examples:
@@ -32,6 +33,7 @@ class Examples:
 
 
 def train(params: Any, paths: StagePaths) -> dict[str, Any]:
+    set_threads(params.train.threads)
     resumed = distributed(lambda dist: _train(params, paths, dist))
     return write_dev_metrics(paths, resumed)
 
