@@ -16,17 +16,13 @@ the registry of task types imports nothing heavy; each part is imported when fir
   request runs through the predictor, the demo page's templates.
 - ``components``: modules that register its models, losses, metrics and readers; imported when
   a task of this type is loaded.
-- ``template``: a folder with the template's files for a new task of this type (``params.yaml``,
-  ``data/sample/``), and ``template_questions``: the template answers only this type asks
-  (name → allowed values, the first the default).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from mtf_lib.stage import StagePaths
@@ -52,8 +48,6 @@ class TaskType:
     predictor: Any
     api: Any = None
     components: tuple[str, ...] = ()
-    template: Path | None = None
-    template_questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def schema(self) -> Any:
         return resolve(self.params)

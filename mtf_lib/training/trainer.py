@@ -125,12 +125,13 @@ class Trainer:
                 self.best_score, self.best_epoch = score, self.epoch
                 with self._evaluated_weights() as model:
                     self.best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
-            for cb in self.callbacks:
-                cb.on_epoch_end(self, self.epoch, metrics)
+            # The epoch's line first: a callback's verdict on it (early stopping) reads after it.
             self.log(
                 f"epoch {self.epoch}: train_loss {loss:.4f} "
                 + " ".join(f"{k} {v:.4f}" for k, v in metrics.items() if k not in ("epoch", "train_loss"))
             )
+            for cb in self.callbacks:
+                cb.on_epoch_end(self, self.epoch, metrics)
             self._save()
         for cb in self.callbacks:
             cb.on_fit_end(self)

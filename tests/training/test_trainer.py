@@ -73,12 +73,15 @@ def test_clipping_bounds_the_update(tmp_path: Path) -> None:
     assert (trainer.model.linear.weight - before).norm() <= 1e-3 + 1e-9
 
 
-def test_early_stopping_stops_after_patience(tmp_path: Path) -> None:
+def test_early_stopping_stops_after_patience(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     stopper = EarlyStopping(patience=1)
     trainer = make_trainer(tmp_path, callbacks=[stopper], epochs=50, lr=5.0, optimizer="sgd.v1")
     result = trainer.fit()
     assert len(result.history) < 50
     assert result.history[-1]["epoch"] == result.best_epoch + 1
+    # The verdict comes after the line of the epoch it judged, as the last line.
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert lines[-2].startswith(f"epoch {len(result.history)}:") and lines[-1].startswith("early stopping:")
 
 
 @pytest.mark.parametrize("ema_decay", [0.0, 0.9])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mtf_lib import registry
 from mtf_lib.tasks.base import TaskType
 
@@ -24,6 +22,5 @@ CLASSIFICATION = TaskType(
         "mtf_lib.tasks.classification.readers",
         "mtf_lib.tasks.classification.metrics",
     ),
-    template=Path(__file__).parent / "template",
 )
 registry.task_types.register("classification", CLASSIFICATION)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mtf_lib import registry
 from mtf_lib.tasks.base import TaskType
 
@@ -20,7 +18,5 @@ TAGGING = TaskType(
     predictor="mtf_lib.tasks.tagging.predictor:TaggingPredictor",
     api="mtf_lib.tasks.tagging.api:API",
     components=("mtf_lib.models.taggers", "mtf_lib.tasks.tagging.readers", "mtf_lib.tasks.tagging.metrics"),
-    template=Path(__file__).parent / "template",
-    template_questions={"tag_scheme": ("BIOES", "BIO", "BMES")},
 )
 registry.task_types.register("tagging", TAGGING)
