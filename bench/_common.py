@@ -58,6 +58,7 @@ def load_repo_params() -> Any:
 
 def prepare_dataset(raw_dir: Path, work: Path, limit: int = 0, workers: int = 0) -> Path:
     """Run the library's preprocess + build_dataset on the raw files; return the dataset folder."""
+    from mtf_lib.stage import StagePaths
     from mtf_lib.tasks.tagging.dataset import build_dataset
     from mtf_lib.tasks.tagging.preprocess import preprocess
 
@@ -71,8 +72,10 @@ def prepare_dataset(raw_dir: Path, work: Path, limit: int = 0, workers: int = 0)
             "workers": workers,
         }
     )
-    preprocess(pre, work / "preprocessed")
-    build_dataset(params.dataset, work / "preprocessed", work / "dataset")
+    params = params.model_copy(update={"preprocess": pre})
+    paths = StagePaths(preprocessed=work / "preprocessed", dataset=work / "dataset")
+    preprocess(params, paths)
+    build_dataset(params, paths)
     return work / "dataset"
 
 
