@@ -71,6 +71,10 @@ class TrainParams(TorchThreads):
         float, Field(ge=0, lt=1, description="0: off; else dev scores and the saved model use the weights' EMA")
     ] = 0.0
     callbacks: list[registry.callbacks.name_type] = ["early_stopping.v1", "dvclive.v1"]
+    ensemble: Annotated[
+        int,
+        Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; served as one model"),
+    ] = 1
 
 
 def check_monitor(params: Any) -> None:

@@ -151,3 +151,18 @@ def test_stage_scripts_run_a_classification_task(tmp_path: Path, monkeypatch: py
         "macro_f1",
         "micro_f1",
     }
+
+
+def test_an_ensemble_of_classifiers_is_served_as_one(tmp_path: Path) -> None:
+    params = make_params(tmp_path, {"train.batch_size": 4, "train.ensemble": 2})
+    params.model = resolve_component("model", {"name": "textcnn.v1", **MODELS["textcnn.v1"]})
+    done = run_stages(params, paths_under(tmp_path))
+    meta = read_bundle_meta(tmp_path / "models" / "model")
+    assert meta["ensemble"] == 2 and [m["seed"] for m in meta["members"]] == [42, 43]
+    assert {**meta["dev_metrics"], "resumed_from_epoch": 0} == done["train"]  # the ensemble's own dev scores
+    assert sorted(p.name for p in (tmp_path / "models" / "checkpoints").iterdir()) == ["member0", "member1"]
+    predictor = Predictor.load(tmp_path / "models" / "model")
+    assert type(predictor.model).__name__ == "ClassifierEnsemble" and len(predictor.model.members) == 2
+    [result] = predictor.predict(["女排夺得冠军"])
+    assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+    assert done["evaluate"]["test"]["accuracy"] >= 0.6

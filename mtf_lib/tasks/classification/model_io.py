@@ -21,4 +21,6 @@ def save_classification_bundle(directory: Path, model: Any, vocabs: dict[str, Vo
 
 
 def load_classification_bundle(directory: Path) -> tuple[Any, dict[str, Vocab], dict[str, Any]]:
-    return load_model_bundle(directory, build_model)
+    from mtf_lib.models.class_ensemble import ClassifierEnsemble
+
+    return load_model_bundle(directory, build_model, ClassifierEnsemble)

@@ -6,6 +6,7 @@ from typing import Any
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
+from mtf_lib.models.class_ensemble import ClassifierEnsemble
 from mtf_lib.plugins import code_record
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.classification.dataset import EncodedSplit
@@ -49,6 +50,7 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         train_set.tokens.lengths,
         collate,
         evaluate,
+        ClassifierEnsemble,
     )
     if dist.is_main:
         meta = {
@@ -58,6 +60,8 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
             "params": params.model_dump(mode="json"),
             "dev_metrics": fitted.dev_metrics,
             "best_epoch": fitted.best_epoch,
+            "ensemble": tp.ensemble,
+            "members": fitted.members,
             "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
         }
         save_classification_bundle(paths.bundle, fitted.model, vocabs, meta)

@@ -33,13 +33,6 @@ class DatasetParams(Section):
     bigram_min_freq: PositiveInt = 1
 
 
-class TrainParams(sections.TrainParams):
-    ensemble: Annotated[
-        int,
-        Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; decoded on their mean scores"),
-    ] = 1
-
-
 class EvaluateParams(sections.TorchThreads):
     metric: registry.metrics.name_of(task_type="tagging") = Field(
         "entity_f1.v1", description="scores dev in training (train.monitor is one of its scores) and test"
@@ -53,7 +46,7 @@ class TaggingParams(Section):
     preprocess: PreprocessParams
     dataset: DatasetParams = DatasetParams()
     model: registry.models.ref(task_type="tagging")
-    train: TrainParams = TrainParams()
+    train: sections.TrainParams = sections.TrainParams()  # ensemble: decoded on the members' mean CRF scores
     evaluate: EvaluateParams = EvaluateParams()
 
     @model_validator(mode="after")
