@@ -69,7 +69,8 @@ def predict(path: TaskPath, body: PredictRequest) -> Response:
     task = catalog().get(path.app, path.task)
     if task is None:
         abort(404, f"no task {path.app}/{path.task}; GET /api/v1/models lists the served tasks")
-    problem = over_limits(body.texts, lambda n: f"texts.{n}")
+    limited = body.limited_texts()  # the request type says which of its fields are texts
+    problem = over_limits([text for _, text in limited], lambda n: limited[n][0])
     if problem:
         return json_error(413, problem)
     try:

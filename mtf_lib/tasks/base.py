@@ -68,6 +68,3 @@ class TaskType:
     def load_components(self) -> None:
         for module in self.components:
             importlib.import_module(module)
-
-    def summary(self) -> str:
-        return self.description
