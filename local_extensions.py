@@ -1,10 +1,21 @@
 """cookiecutter local extension of the task template (``_extensions`` in cookiecutter.json).
 
-``library_deps(output_dir, task_slug, task_type, stage)``: the mtf_lib files a stage of the task
-type runs (``mtf_lib/tasks/<type>/library_deps.py``), as paths from the generated task into the
-mtf checkout that holds it, so that a change there re-runs the stage. Empty for a task outside
-any checkout: there mtf_lib is an installed package, and a path into site-packages would not
-hold on another machine (README: `dvc repro -f` after upgrading mtf).
+The template asks for a task type and that type's own options, and takes the rest from the
+task type's registered template (``mtf_lib.tasks.template``), so that it names no task type:
+
+- ``task_type_options(task_type)``: the type's options with their defaults (``tag_scheme=BIOES``);
+- ``task_file(task_type, options, name)``: its ``params.yaml`` groups, ``README.md`` part or
+  ``dvc.yaml`` stages, rendered with the options' values; ``task_has(task_type, name)``: whether
+  it has that file (a type without ``dvc.yaml`` gets the template's four stages);
+- ``library_deps(output_dir, task_slug, task_type, stage)``: the mtf_lib files a stage runs
+  (``mtf_lib/tasks/<type>/library_deps.py``), as paths from the generated task into the mtf
+  checkout that holds it, so that a change there re-runs the stage. Empty for a task outside any
+  checkout, or of a type without such a manifest: there mtf_lib is an installed package, and a
+  path into site-packages would not hold on another machine (README: `dvc repro -f` after
+  upgrading mtf).
+
+They run in the Python that runs cookiecutter, which must have mtf installed (it reads mtf's
+registry of task types).
 """
 
 from __future__ import annotations
@@ -12,9 +23,49 @@ from __future__ import annotations
 import importlib.util
 import os
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment
 from jinja2.ext import Extension
+
+
+class TemplateProblem(RuntimeError):
+    pass
+
+
+def mtf_registry() -> Any:
+    try:
+        from mtf_lib import registry
+    except ImportError as error:
+        raise TemplateProblem(
+            f"the mtf template reads mtf's task types, but this Python ({error}) cannot import mtf_lib: "
+            "run cookiecutter from mtf's environment (`.venv/bin/cookiecutter` after `make install`), "
+            "or `pip install -e <mtf checkout>` first"
+        ) from error
+    return registry
+
+
+def task_template(task_type: str) -> Any:
+    return mtf_registry().task_types.get(task_type).template_spec()
+
+
+def task_type_options(task_type: str) -> str:
+    """The defaults; empty for an unknown task type, which the pre-generation hook reports."""
+    if task_type not in mtf_registry().task_types.own_names():
+        return ""
+    try:
+        return task_template(task_type).default_options()
+    except LookupError:
+        return ""
+
+
+def task_file(task_type: str, options: str, name: str) -> str:
+    spec = task_template(task_type)
+    return spec.render(name, spec.option_values(options, task_type))
+
+
+def task_has(task_type: str, name: str) -> bool:
+    return task_template(task_type).has(name)
 
 
 def checkout_of(task: Path) -> Path | None:
@@ -28,16 +79,21 @@ def checkout_of(task: Path) -> Path | None:
 def library_deps(output_dir: str, task_slug: str, task_type: str, stage: str) -> list[str]:
     task = Path(output_dir).resolve() / task_slug
     checkout = checkout_of(task)
-    if checkout is None:
+    manifest = checkout / "mtf_lib" / "tasks" / task_type / "library_deps.py" if checkout else None
+    if manifest is None or not manifest.is_file():
         return []
-    manifest = checkout / "mtf_lib" / "tasks" / task_type / "library_deps.py"
     spec = importlib.util.spec_from_file_location(f"_mtf_library_deps_{task_type}", manifest)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [Path(os.path.relpath(checkout / dep, task)).as_posix() for dep in module.LIBRARY_DEPS[stage]]
+    return [Path(os.path.relpath(checkout / dep, task)).as_posix() for dep in module.LIBRARY_DEPS.get(stage, [])]
 
 
 class MtfExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.globals["library_deps"] = library_deps
+        environment.globals.update(
+            task_type_options=task_type_options,
+            task_file=task_file,
+            task_has=task_has,
+            library_deps=library_deps,
+        )

@@ -1,12 +1,12 @@
-"""cookiecutter post-generation hook: keep the chosen task type's sample data, set up git and
-DVC where the task is not inside a repository yet, check that mtf_lib is installed, and print
-the next steps. Runs in the generated task folder.
+"""cookiecutter post-generation hook: copy the task type's sample data set (and stage scripts of
+its own, if any), set up git and DVC where the task is not inside a repository yet, check that
+the `python` the stages run can import mtf_lib, and print the next steps. Runs in the generated
+task folder.
 """
 
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 import subprocess
 import sys
@@ -15,21 +15,14 @@ from urllib.parse import unquote
 
 # Rendered by cookiecutter (URL-encoded: see pre_gen_project.py).
 TASK_TYPE = unquote("{{ cookiecutter.task_type | urlencode }}")
-TEMPLATE = unquote("{{ cookiecutter._template | urlencode }}")
-REPO_DIR = unquote("{{ cookiecutter._repo_dir | urlencode }}")
-
-SAMPLE = Path("data") / "sample"
 
 
-def keep_sample_data(task_type: str) -> None:
-    """The template holds a sample data set per task type; keep the chosen one as data/sample/*."""
-    for folder in sorted(p for p in SAMPLE.iterdir() if p.is_dir()):
-        if folder.name == task_type:
-            for file in folder.iterdir():
-                file.rename(SAMPLE / file.name)
-            folder.rmdir()
-        else:
-            shutil.rmtree(folder)
+def copy_task_type_files(task_type: str) -> None:
+    """The task type's sample data set (its registered template's) becomes data/sample/*, and
+    its own stage scripts, if it has stages the template lacks, go to stages/."""
+    from mtf_lib import registry
+
+    registry.task_types.get(task_type).template_spec().copy_files(Path.cwd())
 
 
 def run(*cmd: str) -> subprocess.CompletedProcess:
@@ -92,30 +85,19 @@ def first_commit() -> list[str]:
 
 
 def mtf_lib_problem() -> str | None:
-    """Checked with the `python` on PATH: that is the one dvc.yaml's stage commands run."""
+    """Checked with the `python` on PATH: that is the one dvc.yaml's stage commands run (this
+    hook's own Python has mtf_lib: the template could not have been generated otherwise)."""
     python = shutil.which("python")
     if python and run(python, "-c", "import mtf_lib").returncode == 0:
         return None
-    if importlib.util.find_spec("mtf_lib"):
-        return (
-            f"`python` on PATH ({python or 'none'}) cannot import mtf_lib, which is installed for {sys.executable}: "
-            "activate that environment before `dvc repro` (dvc.yaml runs `python`)"
-        )
-    return f"mtf_lib is not installed; install it:  {install_hint()}"
-
-
-def install_hint() -> str:
-    if REPO_DIR == TEMPLATE:  # a local template, not a clone of a URL
-        # A relative path is relative to where cookiecutter started, which PWD still names.
-        checkout = Path(os.environ.get("PWD", "."), REPO_DIR)
-        if (checkout / "mtf_lib").is_dir():
-            return f"pip install -e {checkout.resolve()}"
-        return "pip install -e <path to your mtf checkout>"
-    return f"pip install mtf   (or: pip install -e <a clone of {TEMPLATE}>)"
+    return (
+        f"`python` on PATH ({python or 'none'}) cannot import mtf_lib, which is installed for {sys.executable}: "
+        "activate that environment before `dvc repro` (dvc.yaml runs `python`)"
+    )
 
 
 def main() -> int:
-    keep_sample_data(TASK_TYPE)
+    copy_task_type_files(TASK_TYPE)
     done, problems = set_up_repository()
     library = mtf_lib_problem()
     if library:

@@ -19,13 +19,10 @@ ANSWERS = {
     "task_slug": unquote("{{ cookiecutter.task_slug | urlencode }}"),
     "task_type": unquote("{{ cookiecutter.task_type | urlencode }}"),
     "description": unquote("{{ cookiecutter.description | urlencode }}"),
-    "tag_scheme": unquote("{{ cookiecutter.tag_scheme | urlencode }}"),
+    "options": unquote("{{ cookiecutter.options | urlencode }}"),
 }
 OUTPUT_DIR = Path(unquote("{{ cookiecutter._output_dir | urlencode }}"))
 
-TASK_TYPES = ("tagging", "classification")
-TAG_SCHEMES = ("BIO", "BIOES", "BMES")
-NO_SCHEME = "none"
 SLUG = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -42,20 +39,29 @@ def slug_problem(name: str, value: str) -> str | None:
     )
 
 
-def scheme_problem(task_type: str, scheme: str) -> str | None:
-    if task_type == "tagging" and scheme not in TAG_SCHEMES:
-        return f"tag_scheme {scheme!r} is not a tag scheme: choose one of {', '.join(TAG_SCHEMES)} for a tagging task"
-    if task_type != "tagging" and scheme != NO_SCHEME:
-        return f"tag_scheme {scheme!r} applies to tagging tasks only: leave it {NO_SCHEME!r} for a {task_type} task"
-    return None
+def task_type_problems(task_type: str, options: str) -> list[str]:
+    """The task type and its options, checked against mtf's registry of task types."""
+    try:
+        from mtf_lib import registry
+        from mtf_lib.errors import CodeError
+    except ImportError as error:
+        return [f"this Python cannot import mtf_lib ({error}): run cookiecutter from mtf's environment"]
+    try:
+        names = registry.task_types.own_names()
+    except CodeError as error:  # an installed plug-in that fails to import
+        return [str(error)]
+    if task_type not in names:
+        return [f"task_type {task_type!r} is not a registered task type: choose one of {', '.join(names)}"]
+    try:
+        registry.task_types.get(task_type).template_spec().option_values(options, task_type)
+    except (LookupError, ValueError) as error:
+        return [str(error)]
+    return []
 
 
 def problems(answers: dict[str, str]) -> list[str]:
     found = [slug_problem(name, answers[name]) for name in ("app_slug", "task_slug")]
-    if answers["task_type"] not in TASK_TYPES:
-        found.append(f"task_type {answers['task_type']!r} is not a task type: choose one of {', '.join(TASK_TYPES)}")
-    else:
-        found.append(scheme_problem(answers["task_type"], answers["tag_scheme"]))
+    found += task_type_problems(answers["task_type"], answers["options"])
     description = answers["description"]
     if not description.strip() or "\n" in description or "\r" in description:
         found.append(f"description {description!r} must be one non-empty line")

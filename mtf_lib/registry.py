@@ -154,6 +154,14 @@ class Registry:
 
             load_entry_points()
 
+    def own_names(self) -> list[str]:
+        """Registered names of this kind alone (its built-ins, lazy ones and plug-ins), without
+        loading every other kind: the task types' names, for instance, import no model code."""
+        self.load_builtins()
+        for module in self._lazy.values():
+            importlib.import_module(module)
+        return sorted(self._entries)
+
     def lazy_names(self) -> list[str]:
         """Built-in names whose modules load on lookup (imported or not yet)."""
         return sorted(self._lazy)

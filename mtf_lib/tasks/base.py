@@ -16,6 +16,8 @@ the registry of task types imports nothing heavy; each part is imported when fir
   request runs through the predictor, the demo page's templates.
 - ``components``: modules that register its models, losses, metrics and readers; imported when
   a task of this type is loaded.
+- ``template``: what the task template generates for it (``mtf_lib.tasks.template.TaskTemplate``:
+  sample params, README part, sample data, its own questions); None: the template does not offer it.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class TaskType:
     predictor: Any
     api: Any = None
     components: tuple[str, ...] = ()
+    template: Any = None
 
     def schema(self) -> Any:
         return resolve(self.params)
@@ -64,6 +67,12 @@ class TaskType:
 
     def api_spec(self) -> Any:
         return resolve(self.api)
+
+    def template_spec(self) -> Any:
+        """Its ``TaskTemplate``; LookupError when the template does not offer this type."""
+        if self.template is None:
+            raise LookupError(f"task type {self.name!r} has no template: write its params.yaml by hand")
+        return resolve(self.template)
 
     def load_components(self) -> None:
         for module in self.components:

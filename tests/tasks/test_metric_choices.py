@@ -16,9 +16,7 @@ from mtf_lib.metrics.scores import metric_scores
 from mtf_lib.params import load_params
 from tests.conftest import torch_threads
 from tests.stages import paths_under, run_stages
-from tests.template.baking import bake, baking_environment
-
-TASK_TYPES = ("tagging", "classification")
+from tests.template.baking import TASK_TYPES, bake, baking_environment
 
 
 @pytest.fixture(scope="module")

@@ -17,15 +17,21 @@ from pathlib import Path
 
 import yaml
 
+from mtf_lib import registry
 from mtf_lib.config import read_yaml
 from mtf_lib.params import load_params
 
 TASK = Path(__file__).resolve().parents[1]
-# Enough to show that every stage works, not to train a good model.
-SMOKE = {
-    "preprocess": {"limit": 64},
-    "train": {"epochs": 2},
-}
+
+
+def smoke_overrides() -> dict:
+    """The task type's params overrides for a quick run (a slice, few epochs): enough to show
+    that every stage works, not to train a good model."""
+    params = load_params(TASK / "params.yaml")
+    try:
+        return registry.task_types.get(params.task.type).template_spec().smoke
+    except LookupError:  # a task type without a template: the whole run
+        return {}
 
 
 def test_params_are_valid() -> None:
@@ -40,18 +46,20 @@ def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def copy_task(root: Path) -> Path:
-    """The task without its outputs, at ``root``/<its path in its repository>, with what its deps
-    reach outside the task (the mtf_lib of the checkout it lives in) linked beside it."""
+    """The task without its outputs, at ``root``/project/<its path in its checkout>, with what its
+    deps reach outside the task (the mtf_lib of the checkout it lives in) linked beside it."""
     stages = yaml.safe_load((TASK / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     outs = {next(iter(o)) if isinstance(o, dict) else o for s in stages.values() for o in s.get("outs", [])}
-    outs |= {"models", "metrics", ".pytest_cache"}
+    # A fresh run: no outputs, no lock file, and none of the git or DVC data of a task that is its own repository.
+    outs |= {"models", "metrics", ".pytest_cache", "dvc.lock", ".git", ".dvc"}
     deps = [d for s in stages.values() for d in s.get("deps", [])]
     outside = [Path(os.path.normpath(TASK / d)) for d in deps if d.startswith("..")]
     home = Path(os.path.commonpath([TASK, *outside])) if outside else TASK
-    copy = root / TASK.relative_to(home)
+    project = root / "project"  # the copy of `home`: the task, or the checkout holding it
+    copy = project / TASK.relative_to(home)
     shutil.copytree(TASK, copy, ignore=lambda folder, names: [n for n in names if _rel(folder, n) in outs])
     for top in {p.relative_to(home).parts[0] for p in outside}:
-        (root / top).symlink_to(home / top)
+        (project / top).symlink_to(home / top)
     return copy
 
 
@@ -62,7 +70,7 @@ def _rel(folder: str, name: str) -> str:
 def test_every_stage_runs(tmp_path: Path) -> None:
     copy = copy_task(tmp_path)
     params = read_yaml(copy / "params.yaml")
-    for group, values in SMOKE.items():
+    for group, values in smoke_overrides().items():
         params[group].update(values)
     (copy / "params.yaml").write_text(json.dumps(params, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
     for cmd in (["git", "init", "-q"], ["dvc", "init", "-q"], ["git", "add", "-A"]):

@@ -22,5 +22,6 @@ CLASSIFICATION = TaskType(
         "mtf_lib.tasks.classification.readers",
         "mtf_lib.tasks.classification.metrics",
     ),
+    template="mtf_lib.tasks.classification.template:TEMPLATE",
 )
 registry.task_types.register("classification", CLASSIFICATION)

@@ -18,5 +18,6 @@ TAGGING = TaskType(
     predictor="mtf_lib.tasks.tagging.predictor:TaggingPredictor",
     api="mtf_lib.tasks.tagging.api:API",
     components=("mtf_lib.models.taggers", "mtf_lib.tasks.tagging.readers", "mtf_lib.tasks.tagging.metrics"),
+    template="mtf_lib.tasks.tagging.template:TEMPLATE",
 )
 registry.task_types.register("tagging", TAGGING)
