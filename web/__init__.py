@@ -13,11 +13,12 @@ from typing import Any
 
 from flask import Response, current_app, jsonify
 from flask_openapi3 import Info, OpenAPI
+from jinja2 import ChoiceLoader
 
 from web.api import HEALTH_RESPONSES, api, health
-from web.catalog import Catalog, set_torch_threads
+from web.catalog import Catalog, ModelUnavailable, set_torch_threads
 from web.errors import register_error_handlers, validation_error_response
-from web.pages import pages
+from web.pages import TaskTypePages, pages
 from web.schemas import ErrorResponse
 from web.settings import load_settings
 
@@ -48,6 +49,7 @@ def create_app(settings: Mapping[str, Any] | None = None, **overrides: Any) -> O
     app.get("/healthz", responses=HEALTH_RESPONSES, summary="Liveness: the app runs and sees its tasks")(health)
     app.add_url_rule("/api/v1/openapi.json", "openapi_document", openapi_document)
     app.register_blueprint(pages)
+    app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, TaskTypePages()])  # each task type's demo page
     register_error_handlers(app)
 
     set_torch_threads(config.torch_threads)
@@ -70,6 +72,7 @@ def tidy_openapi(document: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
     the ``app`` and ``task`` path parameters list the names this server serves."""
     if document.get("components", {}).get("securitySchemes", {}) is None:
         del document["components"]["securitySchemes"]
+    describe_predict(document, catalog)
     served = {"app": sorted({t.app for t in catalog}), "task": sorted({t.name for t in catalog})}
     for path_item in document["paths"].values():
         for operation in path_item.values():
@@ -79,3 +82,51 @@ def tidy_openapi(document: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
                 if parameter["in"] == "path" and served.get(parameter["name"]):
                     parameter["schema"]["enum"] = served[parameter["name"]]
     return document
+
+
+PREDICT_PATH = "/api/v1/{app}/{task}/predict"
+
+
+def describe_predict(document: dict[str, Any], catalog: Catalog) -> None:
+    """The predict body and results: the request and result models of the served tasks' types
+    (one of them, when several types are served), with which task takes which request."""
+    specs: dict[str, Any] = {}
+    takes: list[str] = []
+    for task in catalog:
+        try:
+            spec = specs.setdefault(task.task_type, task.api())
+        except ModelUnavailable:
+            continue  # its code is missing or broken: it answers 503, whatever the body
+        takes.append(f"{task.app}/{task.name}: {spec.request.__name__}")
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    requests = _unique([_schema_ref(spec.request, schemas) for spec in specs.values()])
+    results = _unique([_schema_ref(spec.result, schemas) for spec in specs.values()])
+    media: dict[str, Any] = {"schema": _one_of(requests)}
+    if specs:
+        media["example"] = dict(next(iter(specs.values())).example)
+    operation = document["paths"][PREDICT_PATH]["post"]
+    operation["requestBody"] = {
+        "required": True,
+        "description": "the task type's request; " + ("; ".join(takes) or "no task is served"),
+        "content": {"application/json": media},
+    }
+    schemas["PredictResponse"]["properties"]["results"]["items"] = _one_of(results)
+
+
+def _schema_ref(model: Any, schemas: dict[str, Any]) -> dict[str, str]:
+    """``model``'s JSON schema added to the document's components (with what it refers to)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():
+        schemas.setdefault(name, definition)
+    schemas.setdefault(model.__name__, schema)
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _unique(refs: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [dict(pair) for pair in dict.fromkeys(tuple(ref.items()) for ref in refs)]
+
+
+def _one_of(refs: list[dict[str, str]]) -> dict[str, Any]:
+    if not refs:
+        return {"type": "object"}
+    return refs[0] if len(refs) == 1 else {"oneOf": refs}

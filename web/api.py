@@ -1,21 +1,24 @@
 """REST API, version 1: list the models, predict with one, check health.
 
-Bodies are validated against web/schemas.py by flask-openapi3, which also builds the OpenAPI
-document (GET /api/v1/openapi.json) from the same models.
+flask-openapi3 validates paths against web/schemas.py and builds the OpenAPI document (GET
+/api/v1/openapi.json) from them. A predict body is validated against its task's own request
+model (its task type's ``ApiSpec.request``), which the document lists for each served task.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request, url_for
 from flask_openapi3 import APIBlueprint, Tag
+from pydantic import ValidationError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from web.catalog import Catalog, ModelUnavailable, Task
-from web.errors import json_error
-from web.schemas import ErrorResponse, Health, ModelList, PredictRequest, PredictResponse, TaskPath
+from web.errors import json_error, validation_error_response
+from web.schemas import ErrorResponse, Health, ModelList, PredictResponse, TaskPath
 
 models_tag = Tag(name="models", description="trained models of the project's tasks")
 api = APIBlueprint("api", __name__, url_prefix="/api/v1", abp_tags=[models_tag])
@@ -50,9 +53,20 @@ def require_json_body() -> Response | None:
     try:
         body = request.get_json()
     except BadRequest:
-        raise BadRequest('the body is not valid JSON; expected {"texts": ["...", ...]}') from None
+        raise BadRequest(f"the body is not valid JSON; expected an object such as {example_body()}") from None
     if not isinstance(body, dict):
-        return json_error(422, f'the body must be a JSON object, {{"texts": ["...", ...]}}, not {type(body).__name__}')
+        return json_error(422, f"the body must be a JSON object such as {example_body()}, not {type(body).__name__}")
+
+
+def example_body() -> str:
+    """The example body of the task the request is for (texts, pairs, ...), as JSON text."""
+    args = request.view_args or {}
+    entry = catalog().get(args.get("app", ""), args.get("task", ""))
+    try:
+        example = entry.api().example if entry else None
+    except ModelUnavailable:
+        example = None
+    return json.dumps(example, ensure_ascii=False) if example else "GET /api/v1/openapi.json describes"
 
 
 @api.get("/models", responses={200: ModelList}, summary="List every task with its model's status and metrics")
@@ -65,16 +79,23 @@ def list_models() -> Response:
     responses={200: PredictResponse, **ERRORS},
     summary="Predict a batch of texts with one task's model",
 )
-def predict(path: TaskPath, body: PredictRequest) -> Response:
+def predict(path: TaskPath) -> Response:
     task = catalog().get(path.app, path.task)
     if task is None:
         abort(404, f"no task {path.app}/{path.task}; GET /api/v1/models lists the served tasks")
+    try:
+        spec = task.api()
+    except ModelUnavailable as error:
+        return json_error(503, str(error))
+    try:
+        body = spec.request.model_validate(request.get_json())
+    except ValidationError as error:
+        return validation_error_response(error)
     limited = body.limited_texts()  # the request type says which of its fields are texts
     problem = over_limits([text for _, text in limited], lambda n: limited[n][0])
     if problem:
         return json_error(413, problem)
     try:
-        spec = task.api()
         loaded = task.model()
     except ModelUnavailable as error:
         return json_error(503, str(error))

@@ -22,11 +22,14 @@ def json_error(status: int, message: str, fields: list[dict[str, str]] | None = 
     return response
 
 
+def field_errors(error: ValidationError) -> list[dict[str, str]]:
+    """One ``{"field": "texts.2", "message": ...}`` per invalid field."""
+    return [{"field": ".".join(str(part) for part in e["loc"]) or "body", "message": e["msg"]} for e in error.errors()]
+
+
 def validation_error_response(error: ValidationError) -> Response:
     """422 naming each invalid field (``texts.2``), as flask-openapi3's validation callback."""
-    fields = [
-        {"field": ".".join(str(part) for part in e["loc"]) or "body", "message": e["msg"]} for e in error.errors()
-    ]
+    fields = field_errors(error)
     summary = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
     return json_error(422, f"invalid request: {summary}", fields)
 

@@ -1,22 +1,46 @@
 """Demo pages: an index of apps and tasks with their metrics, and a page per task that runs its model.
 
-Rendered on the server (no script needed, nothing from a CDN): the form posts the text back and
-the page shows the entities highlighted inline, or the label with its probabilities.
+Rendered on the server (no script needed, nothing from a CDN). Each task type brings its own
+page (``ApiSpec.page``, a template extending task.html): the form posts its fields back, they
+become the task type's request body, and the page shows the results.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from jinja2 import BaseLoader, Environment, TemplateNotFound
+from pydantic import ValidationError
 
 from web.api import catalog, over_limits
 from web.catalog import ModelUnavailable
+from web.errors import field_errors
 
 pages = Blueprint("pages", __name__)
 
 PALETTE_SIZE = 10  # colour classes in style.css: .c0 ... .c9
+TASK_TYPE_PAGES = "task_types/"
+
+
+class TaskTypePages(BaseLoader):
+    """Templates named ``task_types/<type>.html``: the registered task type's demo page."""
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        name = template.removeprefix(TASK_TYPE_PAGES).removesuffix(".html")
+        if not template.startswith(TASK_TYPE_PAGES) or not template.endswith(".html"):
+            raise TemplateNotFound(template)
+        from mtf_lib import registry
+
+        try:
+            path = Path(registry.task_types.get(name).api_spec().page)
+        except (KeyError, TypeError) as error:
+            raise TemplateNotFound(template) from error
+        mtime = path.stat().st_mtime
+        return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
 
 
 @pages.get("/")
@@ -30,42 +54,34 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     entry = catalog().get(app, task)
     if entry is None:
         abort(404, f"no task {app}/{task}; the index lists the served tasks")
-    context: dict[str, Any] = {"task": entry, "text": "", "results": [], "error": None, "labels": []}
+    context: dict[str, Any] = {"task": entry, "fields": {}, "results": [], "error": None, "ready": False, "example": {}}
     try:
         api = entry.api()
         predictor = entry.model().predictor
     except ModelUnavailable as error:
         context["error"] = str(error)
         return render_template("task.html", **context), 503
-    context["labels"] = predictor.labels
-    context["colours"] = {label: f"c{n % PALETTE_SIZE}" for n, label in enumerate(predictor.labels)}
+    template = f"{TASK_TYPE_PAGES}{entry.task_type}.html" if api.page else "task.html"
+    labels = list(predictor.labels)
+    context.update(ready=True, example=api.example, labels=labels)
+    context["colours"] = {label: f"c{n % PALETTE_SIZE}" for n, label in enumerate(labels)}
     if request.method == "GET":
-        return render_template("task.html", **context), 200
-    text = request.form.get("text", "")
-    context["text"] = text
-    texts = [line.strip() for line in text.splitlines() if line.strip()]
-    problem = over_limits(texts, lambda n: f"line {n + 1}")
+        return render_template(template, **context), 200
+    context["fields"] = fields = request.form.to_dict()
+    try:
+        body = api.request.model_validate(api.form(fields))
+    except ValidationError as error:
+        problems = "; ".join(f"{f['field']}: {f['message']}" for f in field_errors(error))
+        context["error"] = f"cannot predict: {problems}"
+        return render_template(template, **context), 422
+    problem = over_limits([text for _, text in body.limited_texts()], lambda n: f"text {n + 1}")
     if problem:
         context["error"] = problem
-        return render_template("task.html", **context), 413
-    results = api.run(predictor, api.request.model_validate(api.form(texts))) if texts else []
+        return render_template(template, **context), 413
+    items = body.items()
+    results = api.run(predictor, body)
     context["results"] = [
-        {"text": t, **r, "segments": highlight(t, r.get("entities", []))} for t, r in zip(texts, results, strict=True)
+        {"item": item, "result": result, "view": api.view(item, result)}
+        for item, result in zip(items, results, strict=True)
     ]
-    return render_template("task.html", **context), 200
-
-
-def highlight(text: str, entities: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
-    """``text`` cut into ``(piece, entity type or None)``; entities are non-overlapping spans."""
-    segments: list[tuple[str, str | None]] = []
-    position = 0
-    for entity in sorted(entities, key=lambda e: e["start"]):
-        if entity["start"] < position:
-            continue
-        if entity["start"] > position:
-            segments.append((text[position : entity["start"]], None))
-        segments.append((text[entity["start"] : entity["end"]], entity["type"]))
-        position = entity["end"]
-    if position < len(text):
-        segments.append((text[position:], None))
-    return segments
+    return render_template(template, **context), 200

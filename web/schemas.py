@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from mtf_lib.tasks.api import TextsRequest
 
 
 class Strict(BaseModel):
@@ -19,29 +17,19 @@ class TaskPath(Strict):
     task: str = Field(description="task name, as listed by GET /api/v1/models")
 
 
-def _builtin_results() -> Any:
-    """The result models of the built-in task types, as one union (their web descriptions)."""
-    from mtf_lib import registry
-
-    results = tuple(registry.task_types.get(name).api_spec().result for name in registry.task_types.lazy_names())
-    return Union[results]  # noqa: UP007 - built from a tuple at run time
-
-
-PredictRequest = TextsRequest  # the body every built-in task type takes
-
-
 class PredictResponse(BaseModel):
     app: str
     task: str
     task_type: str
     bundle_hash: str = Field(description="SHA-256 of the bundle that made these predictions")
-    results: list[_builtin_results()] = Field(description="one result per text, in order")
+    # Each task type's result model; the OpenAPI document lists those of the served tasks.
+    results: list[dict[str, Any]] = Field(description="one result per item of the request, in order")
 
 
 class ModelInfo(BaseModel):
     app: str
     task: str
-    task_type: str = Field(description="tagging, classification, ...")
+    task_type: str = Field(description="the task's type (`mtf components task_types` lists them)")
     trained: bool
     metrics: dict[str, dict[str, float]] = Field(description="headline metrics by split (test, else dev)")
     bundle_hash: str | None = Field(description="SHA-256 of the bundle's files; null when not trained")

@@ -86,7 +86,7 @@ BAD_REQUESTS = [
     ("a text not a string", b'{"texts": ["a", 3]}', "application/json", 422, "texts.1: Input should be a valid string"),
     ("no texts", b'{"texts": []}', "application/json", 422, "texts: List should have at least 1 item"),
     ("unknown field", b'{"texts": ["a"], "lang": "zh"}', "application/json", 422, "lang: Extra inputs"),
-    ("a list, not an object", b'["a"]', "application/json", 422, 'must be a JSON object, {"texts"'),
+    ("a list, not an object", b'["a"]', "application/json", 422, 'must be a JSON object such as {"texts"'),
     ("a bare string", b'"a"', "application/json", 422, "not str"),
     ("too many texts", json.dumps({"texts": ["a"] * 9}).encode(), "application/json", 413, "the limit is 8"),
     ("a text too long", json.dumps({"texts": ["a", "长" * 301]}).encode(), "application/json", 413, "texts.1 has 301"),

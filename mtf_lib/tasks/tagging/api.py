@@ -1,12 +1,14 @@
-"""The tagging task type on the web: texts in, entities with character offsets out."""
+"""The tagging task type on the web: texts in, entities with character offsets out; its demo
+page highlights the entities inline (page.html)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from mtf_lib.tasks.api import ApiSpec, TextsRequest, texts_form
+from mtf_lib.tasks.api import ApiSpec, TextsRequest
 
 
 class Entity(BaseModel):
@@ -24,4 +26,31 @@ def run(predictor: Any, request: TextsRequest) -> list[dict[str, Any]]:
     return [{"entities": entities} for entities in predictor.predict(request.texts)]
 
 
-API = ApiSpec(request=TextsRequest, result=TaggingResult, run=run, form=texts_form)
+def highlight(text: str, entities: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """``text`` cut into ``(piece, entity type or None)``; entities are non-overlapping spans."""
+    segments: list[tuple[str, str | None]] = []
+    position = 0
+    for entity in sorted(entities, key=lambda e: e["start"]):
+        if entity["start"] < position:
+            continue
+        if entity["start"] > position:
+            segments.append((text[position : entity["start"]], None))
+        segments.append((text[entity["start"] : entity["end"]], entity["type"]))
+        position = entity["end"]
+    if position < len(text):
+        segments.append((text[position:], None))
+    return segments
+
+
+def view(text: str, result: dict[str, Any]) -> dict[str, Any]:
+    return {"segments": highlight(text, result["entities"])}
+
+
+API = ApiSpec(
+    request=TextsRequest,
+    result=TaggingResult,
+    run=run,
+    page=Path(__file__).with_name("page.html"),
+    view=view,
+    example={"texts": ["张伟在北京大学工作。"]},
+)
