@@ -110,7 +110,10 @@ def main() -> int:
     print(f"  cd {task}")
     print("  mtf check params.yaml     # validate the params")
     print("  dvc repro                 # run the pipeline on the sample data in data/sample/")
-    print("  dvc metrics show          # scores")
+    if "joined" in done:  # inside a bigger project: a bare `dvc metrics show` lists every task's
+        print("  dvc metrics show metrics/eval.json metrics/dev.json   # this task's scores")
+    else:
+        print("  dvc metrics show          # scores")
     print("  git add . && git commit   # before `dvc exp run --queue`: the queue stashes away untracked files")
     print("Then point params.yaml's preprocess.train/dev/test at your own data (see README.md).\n")
     return 0

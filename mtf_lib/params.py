@@ -31,7 +31,10 @@ def load_params(path: str | Path = "params.yaml") -> Any:
     task_type = task.get("type")
     if not isinstance(task_type, str) or task_type not in registry.task_types:
         known = ", ".join(registry.task_types.names())
-        raise ParamsError(str(path), [f"task.type: must be one of {known} (got {task_type!r})"])
+        raise ParamsError(
+            str(path),
+            [f"task.type: must be one of {known} (got {task_type!r}), or a task type that task.code registers"],
+        )
     kind = registry.task_types.get(task_type)
     kind.load_components()
     params = validate(kind.schema(), data, str(path))

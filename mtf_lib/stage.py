@@ -68,7 +68,11 @@ def run_stage(stage: str, description: str | None, paths: tuple[str, ...] = (), 
     except (ParamsError, CodeError) as exc:
         fail(exc, BAD_PARAMS)
     try:
-        summary = registry.task_types.get(params.task.type).stage(stage)(params, StagePaths(**args))
+        function = registry.task_types.get(params.task.type).stage(stage)
+    except KeyError as exc:
+        fail(f"{exc.args[0]}: remove the stage from dvc.yaml, or give the task type one", BAD_PARAMS)
+    try:
+        summary = function(params, StagePaths(**args))
     except InputError as exc:
         fail(exc, BAD_INPUT)
     except CodeError as exc:

@@ -7,19 +7,21 @@ become the task type's request body, and the page shows the results.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
-from jinja2 import BaseLoader, Environment, TemplateNotFound
+from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound
 from pydantic import ValidationError
 
 from web.api import catalog, over_limits
 from web.catalog import ModelUnavailable
 from web.errors import field_errors
 
+log = logging.getLogger(__name__)
 pages = Blueprint("pages", __name__)
 
 PALETTE_SIZE = 10  # colour classes in style.css: .c0 ... .c9
@@ -37,9 +39,9 @@ class TaskTypePages(BaseLoader):
 
         try:
             path = Path(registry.task_types.get(name).api_spec().page)
-        except (KeyError, TypeError) as error:
+            mtime = path.stat().st_mtime
+        except (KeyError, TypeError, OSError) as error:
             raise TemplateNotFound(template) from error
-        mtime = path.stat().st_mtime
         return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == mtime
 
 
@@ -66,22 +68,33 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     context.update(ready=True, example=api.example, labels=labels)
     context["colours"] = {label: f"c{n % PALETTE_SIZE}" for n, label in enumerate(labels)}
     if request.method == "GET":
-        return render_template(template, **context), 200
+        return render_page(template, api, context, 200)
     context["fields"] = fields = request.form.to_dict()
     try:
         body = api.request.model_validate(api.form(fields))
     except ValidationError as error:
         problems = "; ".join(f"{f['field']}: {f['message']}" for f in field_errors(error))
         context["error"] = f"cannot predict: {problems}"
-        return render_template(template, **context), 422
+        return render_page(template, api, context, 422)
     problem = over_limits([text for _, text in body.limited_texts()], lambda n: f"text {n + 1}")
     if problem:
         context["error"] = problem
-        return render_template(template, **context), 413
+        return render_page(template, api, context, 413)
     items = body.items()
     results = api.run(predictor, body)
     context["results"] = [
         {"item": item, "result": result, "view": api.view(item, result)}
         for item, result in zip(items, results, strict=True)
     ]
-    return render_template(template, **context), 200
+    return render_page(template, api, context, 200)
+
+
+def render_page(template: str, api: Any, context: dict[str, Any], status: int) -> tuple[str, int]:
+    """The task type's page; a page that is missing or does not compile is a 503 naming it."""
+    try:
+        return render_template(template, **context), status
+    except TemplateError as error:
+        log.exception("the demo page %s of task type %s cannot be rendered", api.page, context["task"].task_type)
+        detail = "is missing" if isinstance(error, TemplateNotFound) else f"has an error ({error})"
+        context.update(ready=False, error=f"the {context['task'].task_type} demo page {Path(api.page).name} {detail}")
+        return render_template("task.html", **context), 503

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -299,3 +300,24 @@ def test_a_gone_task_type_module_is_a_clear_error(task: Path, tmp_path: Path) ->
         assert answer.status_code == 503 and "code/lexicon_type.py" in answer.get_json()["error"]
     finally:
         shutil.move(kept, code)
+
+
+def test_a_missing_or_broken_page_is_a_503_naming_it(task: Path, tmp_path: Path) -> None:
+    from web import create_app
+
+    page = task / "code" / "lexicon_page.html"
+    try:
+        page.write_text('{% extends "task.html" %}{% block result %}{{ item }{% endblock %}', encoding="utf-8")
+        broken = create_app(root=task.parents[2]).test_client().get("/tasks/demo_app/lexicon_task")
+        assert broken.status_code == 503 and "lexicon_page.html has an error" in broken.get_data(as_text=True)
+        page.unlink()
+        gone = create_app(root=task.parents[2]).test_client().get("/tasks/demo_app/lexicon_task")
+        assert gone.status_code == 503 and "lexicon_page.html is missing" in gone.get_data(as_text=True)
+    finally:
+        page.write_text(PAGE, encoding="utf-8")
+
+
+def test_a_stage_the_task_type_lacks_is_a_clear_error(task: Path) -> None:
+    result = run([sys.executable, "stages/dataset.py"], task, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "task type 'lexicon' has no stage 'dataset'" in result.stderr and "remove the stage" in result.stderr
