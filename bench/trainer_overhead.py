@@ -130,11 +130,9 @@ class InterleavedHandLoop:
 def bench_trainer(model: Any, loader: Any, epochs: int, tp: Any, device: str, ckpt: Path) -> Any:
     """A Trainer as fit_task builds it (the train params it reads), with an instant evaluate, no
     callbacks and no progress bar."""
-    from mtf_lib.tasks.fitting import TRAINER_SETTINGS
-    from mtf_lib.training.trainer import Trainer, TrainSettings
+    from mtf_lib.training.trainer import Trainer
 
-    trainer_params = {k: v for k, v in tp.model_dump().items() if k in TRAINER_SETTINGS}
-    settings = TrainSettings(**{**trainer_params, "epochs": epochs, "device": device})
+    settings = tp.model_copy(update={"epochs": epochs, "device": device})
     instant = lambda m: {settings.monitor: 0.0}  # noqa: E731 - dev scoring costs nothing here
     return Trainer(model, loader, instant, settings, ckpt, "bench", callbacks=[], progress=False)
 

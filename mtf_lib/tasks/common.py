@@ -35,6 +35,11 @@ NOT_IN_RUN_HASH = (
 )
 
 
+# Settings added to mtf after runs were made with it, whose default keeps the earlier behaviour:
+# hashed only when set away from that default, so adding one leaves earlier checkpoints resumable.
+HASHED_WHEN_SET = {"train.eval_every": 0}
+
+
 def task_dir(params: Any) -> Path:
     """The task's folder (where its params.yaml lies; ``task.code`` is relative to it)."""
     return params.task.folder
@@ -64,10 +69,12 @@ def model_components(params: Any) -> list[Any]:
 def run_hash(params: Any) -> str:
     """What shapes the trained weights; a checkpoint made with other values is not resumed."""
     shaping = params.model_dump(mode="json")
-    for dotted in NOT_IN_RUN_HASH:
+    dropped = [(dotted, None) for dotted in NOT_IN_RUN_HASH] + list(HASHED_WHEN_SET.items())
+    for dotted, neutral in dropped:
         *parents, leaf = dotted.split(".")
         node = shaping
         for key in parents:
             node = node.get(key, {})
-        node.pop(leaf, None)
+        if neutral is None or node.get(leaf, neutral) == neutral:
+            node.pop(leaf, None)
     return params_hash(shaping)

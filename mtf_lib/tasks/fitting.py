@@ -20,12 +20,12 @@ from mtf_lib import registry
 from mtf_lib.data.batching import BucketBatchSampler
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import run_hash
+from mtf_lib.tasks.sections import monitor_maximized
 from mtf_lib.training.distributed import DistInfo, init_distributed, launch_info, shutdown
 from mtf_lib.training.seed import seed_everything
-from mtf_lib.training.trainer import FitResult, Trainer, TrainSettings
+from mtf_lib.training.trainer import FitResult, Objective, Trainer, model_loss
 
 T = TypeVar("T")
-TRAINER_SETTINGS = set(TrainSettings.__dataclass_fields__)  # the train params the Trainer itself reads
 NOT_SCORES = ("epoch", "train_loss")  # in a Trainer's best metrics beside the dev scores
 
 
@@ -49,6 +49,7 @@ def fit_task(
     live_dir: Path,
     dist: DistInfo,
     progress: bool,
+    objective: Objective = model_loss,
 ) -> tuple[Trainer, FitResult]:
     """Fit ``model`` on length-bucketed batches of ``train_set``, resuming from checkpoints."""
     tp = params.train
@@ -56,9 +57,20 @@ def fit_task(
         lengths, tp.batch_size, shuffle=True, seed=tp.seed, rank=dist.rank, num_replicas=dist.world_size
     )
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
-    settings = TrainSettings(**{k: v for k, v in tp.model_dump().items() if k in TRAINER_SETTINGS})
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
-    trainer = Trainer(model, loader, evaluate, settings, checkpoint_dir, run_hash(params), callbacks, dist, progress)
+    trainer = Trainer(
+        model,
+        loader,
+        evaluate,
+        tp,
+        checkpoint_dir,
+        run_hash(params),
+        callbacks,
+        dist,
+        progress,
+        maximize=monitor_maximized(params),
+        objective=objective,
+    )
     return trainer, trainer.fit(resume=True)
 
 
@@ -84,11 +96,12 @@ def fit_members(
     collate: Callable[[list], dict],
     evaluate: Callable[[nn.Module], dict[str, float]],
     combine: Callable[[list[nn.Module]], nn.Module] | None = None,
+    objective: Objective = model_loss,
 ) -> Members:
     """Train ``train.ensemble`` models (1 unless the task type has that setting) with seeds
     seed, seed+1, ..., each with its own checkpoints (a resumed run skips finished members at
-    once); ``combine`` makes them one model. The first member's curves go to the live folder,
-    the others' beside their checkpoints."""
+    once); ``combine`` makes them one model; ``objective`` is the Trainer's (distillation). The
+    first member's curves go to the live folder, the others' beside their checkpoints."""
     tp = params.train
     count = getattr(tp, "ensemble", 1)
     if dist.is_main:
@@ -109,6 +122,7 @@ def fit_members(
             paths.live if k == 0 else member_dir / "live",
             dist,
             paths.progress,
+            objective,
         )
         trained.append(trainer.model)
         results.append(result)

@@ -75,6 +75,17 @@ class TrainParams(TorchThreads):
         int,
         Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; served as one model"),
     ] = 1
+    eval_every: Annotated[
+        int, Field(ge=0, description="score dev and checkpoint every N optimizer steps (long epochs); 0: per epoch")
+    ] = 0
+
+
+def monitor_maximized(params: Any) -> bool:
+    """Whether a higher ``train.monitor`` is better: a metric names its lower-is-better scores
+    (a loss, an RMSE) in its ``minimize`` tag."""
+    from mtf_lib import registry
+
+    return params.train.monitor not in registry.metrics.tags(params.evaluate.metric).get("minimize", ())
 
 
 def check_monitor(params: Any) -> None:

@@ -26,16 +26,18 @@ class Callback:
 
 
 class EarlyStopping(Callback):
-    """Stop when the monitored dev metric has not improved for ``patience`` epochs."""
+    """Stop when the monitored dev metric has not improved for ``patience`` evaluations (epochs,
+    or every ``train.eval_every`` steps)."""
 
     def __init__(self, patience: int) -> None:
         self.patience = patience
         self.bad_epochs = 0
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict[str, float]) -> None:
-        self.bad_epochs = 0 if trainer.best_epoch == epoch else self.bad_epochs + 1
+        self.bad_epochs = 0 if trainer.best_step == trainer.position_of(metrics) else self.bad_epochs + 1
         if self.patience and self.bad_epochs >= self.patience:
-            trainer.log(f"early stopping: no {trainer.settings.monitor} gain for {self.patience} epochs")
+            unit = "evaluations" if trainer.eval_every else "epochs"
+            trainer.log(f"early stopping: no {trainer.settings.monitor} gain for {self.patience} {unit}")
             trainer.should_stop = True
 
     def state_dict(self) -> dict[str, Any]:
@@ -73,9 +75,9 @@ class DvcLiveLogger(Callback):
 
     def _log(self, metrics: dict[str, float]) -> None:
         assert self.live is not None
-        self.live.step = int(metrics["epoch"])
+        self.live.step = int(metrics.get("step", metrics["epoch"]))  # optimizer steps with train.eval_every
         for name, value in metrics.items():
-            if name != "epoch":
+            if name not in ("epoch", "step"):
                 self.live.log_metric(name, value)
         self.live.next_step()
 

@@ -1,4 +1,4 @@
-"""The shared train section: the EMA setting is validated and shapes the run hash."""
+"""The shared train section: its settings are validated and shape the run hash."""
 
 from __future__ import annotations
 
@@ -42,15 +42,15 @@ def test_ema_decay_defaults_to_off_and_changes_the_run_hash(tmp_path: Path) -> N
     assert run_hash(on) != run_hash(off)
 
 
-@pytest.mark.parametrize("task_type", ["tagging", "classification"])
-def test_every_trainer_setting_comes_from_train_params(task_type: str) -> None:
-    """fit_task hands the Trainer the train params it knows: a Trainer setting missing from the
-    params (or a params field misspelt) would otherwise be left at its default without a word."""
-    from mtf_lib import registry
-    from mtf_lib.tasks.fitting import TRAINER_SETTINGS
-
-    schema = registry.task_types.get(task_type).schema()
-    params_fields = set(schema.model_fields["train"].annotation.model_fields)
-    assert params_fields >= TRAINER_SETTINGS
-    read_by_the_task = {"batch_size", "callbacks", "threads", "ensemble"}  # the stage and fit_members read these
-    assert params_fields - TRAINER_SETTINGS == read_by_the_task
+def test_eval_every_counts_in_the_run_hash_only_when_set(tmp_path: Path) -> None:
+    """A setting added with a default that keeps the earlier behaviour must not make every earlier
+    checkpoint unresumable; set, it shapes the run like any other."""
+    data = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))
+    data["train"].pop("eval_every", None)
+    path = tmp_path / "params.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    unset = load_params(path)
+    (tmp_path / "zero").mkdir()
+    (tmp_path / "every").mkdir()
+    assert run_hash(load_params(flagship_with(tmp_path / "zero", eval_every=0))) == run_hash(unset)
+    assert run_hash(load_params(flagship_with(tmp_path / "every", eval_every=50))) != run_hash(unset)

@@ -8,8 +8,9 @@ import pytest
 import torch
 from torch import nn
 
+from mtf_lib.tasks.sections import TrainParams
 from mtf_lib.training.callbacks import Callback, EarlyStopping
-from mtf_lib.training.trainer import Trainer, TrainSettings
+from mtf_lib.training.trainer import Trainer
 
 
 class Toy(nn.Module):
@@ -42,7 +43,7 @@ def neg_loss(batches: list[dict[str, torch.Tensor]]):  # noqa: ANN201
 
 def make_trainer(tmp: Path, callbacks: list | None = None, **overrides: object) -> Trainer:
     torch.manual_seed(0)
-    settings = TrainSettings(**{"epochs": 4, "lr": 0.05, "device": "cpu", **overrides})
+    settings = TrainParams(**{"epochs": 4, "lr": 0.05, "device": "cpu", **overrides})
     batches = toy_batches()
     return Trainer(Toy(), batches, neg_loss(batches), settings, tmp, "hash", callbacks or [], progress=False)
 
@@ -136,3 +137,105 @@ def test_amp_is_ignored_on_cpu(tmp_path: Path) -> None:
     trainer = make_trainer(tmp_path, amp="bf16", epochs=1)
     assert trainer.amp_dtype is None
     trainer.fit()
+
+
+# --- what pretrained encoders and other tasks need from the Trainer -----------------------------
+
+
+class GroupedToy(Toy):
+    """A model that supplies its own optimizer groups: the bias at ten times the rate, undecayed."""
+
+    def param_groups(self, lr: float, weight_decay: float) -> list[dict]:
+        return [
+            {"params": [self.linear.weight], "lr": lr, "weight_decay": weight_decay},
+            {"params": [self.linear.bias], "lr": 10 * lr, "weight_decay": 0.0},
+        ]
+
+
+def test_the_model_supplies_its_parameter_groups(tmp_path: Path) -> None:
+    trainer = make_trainer(tmp_path, weight_decay=0.01, epochs=1)
+    trainer.model = GroupedToy()
+    grouped = Trainer(
+        GroupedToy(), toy_batches(), neg_loss(toy_batches()), trainer.settings, tmp_path / "g", "h", progress=False
+    )
+    groups = grouped.optimizer.param_groups
+    assert [g["weight_decay"] for g in groups] == [0.01, 0.0]
+    assert groups[1]["lr"] == pytest.approx(10 * groups[0]["lr"])
+    grouped.fit()
+    assert groups[1]["initial_lr"] == pytest.approx(10 * groups[0]["initial_lr"])  # the schedule scales each
+
+
+def test_a_minimised_monitor_keeps_the_lowest(tmp_path: Path) -> None:
+    batches = toy_batches()
+
+    def mse(model: nn.Module) -> dict[str, float]:
+        return {"mse": sum(model(b)["loss"].item() for b in batches) / len(batches)}
+
+    settings = TrainParams(epochs=4, lr=0.05, device="cpu", monitor="mse")
+    trainer = Trainer(Toy(), batches, mse, settings, tmp_path, "h", progress=False, maximize=False)
+    result = trainer.fit()
+    assert result.best_metrics["mse"] == min(m["mse"] for m in result.history)
+
+
+def test_the_objective_replaces_the_models_loss(tmp_path: Path) -> None:
+    seen = []
+
+    def objective(model: nn.Module, batch: dict) -> torch.Tensor:
+        seen.append(len(batch["x"]))
+        return 2 * model(batch)["loss"]
+
+    batches = toy_batches()
+    settings = TrainParams(epochs=1, lr=0.05, device="cpu")
+    Trainer(Toy(), batches, neg_loss(batches), settings, tmp_path, "h", progress=False, objective=objective).fit()
+    assert seen == [8] * len(batches)
+
+
+def loader_trainer(tmp: Path, callbacks: list | None = None, **overrides: object) -> Trainer:
+    """A real DataLoader over a length-bucketed, shuffled batch sampler (as tasks build them)."""
+    from torch.utils.data import DataLoader
+
+    from mtf_lib.data.batching import BucketBatchSampler
+
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(1)
+    xs = torch.randn(96, 4, generator=gen)
+    ys = xs @ torch.tensor([1.0, -2.0, 0.5, 3.0])
+    examples = [{"x": x, "y": y} for x, y in zip(xs, ys, strict=True)]
+    sampler = BucketBatchSampler([1 + n % 7 for n in range(96)], 8, shuffle=True, seed=3)
+    loader = DataLoader(examples, batch_sampler=sampler, collate_fn=torch.utils.data.default_collate)
+    settings = TrainParams(**{"epochs": 3, "lr": 0.05, "device": "cpu", "eval_every": 5, **overrides})
+    return Trainer(Toy(), loader, neg_loss(toy_batches()), settings, tmp, "hash", callbacks or [], progress=False)
+
+
+def test_evaluation_every_n_steps(tmp_path: Path) -> None:
+    result = loader_trainer(tmp_path).fit()
+    steps = [m["step"] for m in result.history]
+    # 12 steps per epoch: every 5th, and the last one (36) so that the final weights are scored.
+    assert steps == [5, 10, 15, 20, 25, 30, 35, 36]
+    assert [m["epoch"] for m in result.history] == [1, 1, 2, 2, 3, 3, 3, 3]
+    assert result.best_step == max(result.history, key=lambda m: m["f1"])["step"]
+
+
+def test_a_kill_mid_epoch_resumes_exactly(tmp_path: Path) -> None:
+    full_trainer = loader_trainer(tmp_path / "full")
+    full = full_trainer.fit()
+
+    class Crash(Exception):
+        pass
+
+    class CrashAfter(Callback):
+        """Raises at the evaluation of step 20, before its checkpoint: the run resumes from step
+        15's checkpoint, mid-epoch 2 (batch 3 of 12)."""
+
+        def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict) -> None:
+            if metrics["step"] == 20:
+                raise Crash
+
+    with pytest.raises(Crash):
+        loader_trainer(tmp_path / "crash", callbacks=[CrashAfter()]).fit()
+    resumed = loader_trainer(tmp_path / "crash", callbacks=[Callback()])
+    result = resumed.fit()
+    assert result.resumed_from_epoch == 1
+    assert result.history == full.history
+    for name, value in full_trainer.model.state_dict().items():
+        assert torch.equal(resumed.model.state_dict()[name], value)
