@@ -2,7 +2,8 @@
 
 Runs trainer_overhead, preprocess_speedup, startup, dvc_noop, threads (one epoch with 1 vs 2
 torch threads, alone and beside a busy process), web_latency and web_throughput (these two
-serve the flagship bundle: run `make demo` first), each as its own process (so
+serve the flagship bundle: run `make demo` first) and hf_trainer (mtf's Trainer vs the Hugging
+Face Trainer on a tiny BERT), each as its own process (so
 one's imports, threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
@@ -35,9 +36,10 @@ BENCHMARKS = (
     "threads",
     "web_latency",
     "web_throughput",
+    "hf_trainer",
 )
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
-NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads")
+NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer")
 GPU_RESULTS = ROOT / "bench" / "gpu_results.json"
 QUICK_NOTE = "**quick** (shrunk sizes: proves the scripts run; the numbers are not meaningful)"
 

@@ -37,6 +37,9 @@ def load_params(path: str | Path = "params.yaml") -> Any:
         )
     kind = registry.task_types.get(task_type)
     kind.load_components()
-    params = validate(kind.schema(), data, str(path))
+    from mtf_lib.encoders.pretrained import params_folder
+
+    with params_folder(Path(path).parent):  # model.pretrained folders are relative to it
+        params = validate(kind.schema(), data, str(path))
     params.task._folder = Path(path).parent
     return params

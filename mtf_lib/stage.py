@@ -30,6 +30,7 @@ class StagePaths:
     bundle: Path = Path("models/model")
     live: Path = Path("metrics/train")  # per-epoch curves (dvclive)
     dev_metrics: Path = Path("metrics/dev.json")  # the kept model's dev scores
+    teacher: Path = Path("data/teacher")  # a teacher's soft targets (distillation)
     metrics: Path = Path("metrics")  # eval.json, its per-group breakdown, plots
     progress: bool = True  # progress bars (on a terminal)
 
@@ -42,6 +43,7 @@ HELP = {
     "bundle": "the trained model's bundle",
     "live": "per-epoch training curves",
     "dev_metrics": "the kept model's dev scores (JSON)",
+    "teacher": "a teacher's soft targets (distillation)",
     "metrics": "metrics folder (eval.json, plots)",
 }
 

@@ -30,6 +30,9 @@ def data_mirror() -> Path:
     if not (mirror / "resume_ner").is_dir():
         pytest.exit(f"data mirror {mirror} has no resume_ner/: set MTF_DATA_MIRROR to the shared datasets folder")
     os.environ["MTF_DATA_MIRROR"] = str(mirror)
+    # Nor any model: transformers and the hub client must never try the network here.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
     return mirror
 
 

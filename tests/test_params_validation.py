@@ -117,7 +117,7 @@ CASES = [
         "model.name-other-task-type",
         set_("model", "name", "textcnn.v1"),
         "model.name",
-        ("'textcnn.v1' is a classification model", "a tagging task needs one of: bilstm_crf.v1"),
+        ("'textcnn.v1' is a classification model", "a tagging task needs one of: bert_tagger.v1, bilstm_crf.v1"),
     ),
     Case("train.ensemble-zero", set_("train", "ensemble", 0), "train.ensemble", ("greater than or equal to 1",)),
     Case(

@@ -9,10 +9,11 @@ import numpy as np
 
 
 def pad_batch(examples: Sequence[Mapping[str, Any]], length_field: str) -> dict[str, Any]:
-    """Every sequence field of ``examples`` padded with 0 into an int64 ``[B, L]`` tensor, every
-    scalar field into a ``[B]`` tensor, and ``mask`` ``[B, L]`` marking the real positions of
-    ``length_field``. ``L`` is at least 1, so a batch of empty sequences still has a (masked)
-    position for the model to run over."""
+    """Every sequence field of ``examples`` padded with 0 into an int64 ``[B, L]`` tensor (``L``:
+    that field's longest; a float field, e.g. a teacher's probabilities ``[L, K]``, into float32
+    ``[B, L, K]``), every scalar field into a ``[B]`` tensor, and ``mask`` ``[B, L]`` marking the
+    real positions of ``length_field``. ``L`` is at least 1, so a batch of empty
+    sequences still has a (masked) position for the model to run over."""
     import torch
 
     if not examples:
@@ -24,7 +25,10 @@ def pad_batch(examples: Sequence[Mapping[str, Any]], length_field: str) -> dict[
         if np.ndim(first) == 0:
             batch[name] = torch.as_tensor([int(e[name]) for e in examples], dtype=torch.int64)
             continue
-        out = np.zeros((len(examples), width), dtype=np.int64)
+        field_width = width if name == length_field else max(1, max(len(e[name]) for e in examples))
+        first = np.asarray(first)
+        dtype = np.float32 if np.issubdtype(first.dtype, np.floating) else np.int64
+        out = np.zeros((len(examples), field_width, *first.shape[1:]), dtype=dtype)
         for row, example in enumerate(examples):
             out[row, : len(example[name])] = example[name]
         batch[name] = torch.from_numpy(out)

@@ -65,6 +65,11 @@ def save_model_bundle(
         with atomic_write(tmp / WEIGHTS_FILE) as handle:
             handle.write(save(state))
         save_vocabs(vocabs, tmp / "vocab")
+        # A part that needs files of its own to be rebuilt (a pretrained encoder's config and
+        # vocabulary); an ensemble's members share them, so the first one's serve all.
+        owner = next((m for m in model.modules() if hasattr(m, "save_bundle_files")), None)
+        if owner is not None:
+            owner.save_bundle_files(tmp)
 
     return write_bundle(directory, {"task_type": task_type, **meta}, fill)
 
@@ -87,13 +92,14 @@ def load_model_bundle(
     settings (init-only ones at their defaults), ``combine`` an ensemble of ``meta["ensemble"]``
     of them; the weights are loaded and the model is put in eval mode."""
     from mtf_lib.config import for_loading
+    from mtf_lib.encoders.pretrained import loading_bundle
 
     meta, vocabs, state = load_bundle_parts(directory)
-    settings = for_loading("model", meta["model"])
-    count = meta.get("ensemble", 1)
-    model = (
-        combine([build(settings, vocabs, meta) for _ in range(count)]) if count > 1 else build(settings, vocabs, meta)
-    )
+    with loading_bundle(Path(directory)):  # parts with files of their own read them from the bundle
+        settings = for_loading("model", meta["model"])
+        count = meta.get("ensemble", 1)
+        members = [build(settings, vocabs, meta) for _ in range(count)]
+    model = combine(members) if count > 1 else members[0]
     model.load_state_dict(state)
     model.eval()
     return model, vocabs, meta

@@ -13,9 +13,11 @@ from pydantic import Field
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.models.types import Dropout, PositiveInt
+from mtf_lib.encoders.pretrained import Pretrained
+from mtf_lib.models.types import Dropout, LayerDecay, LearningRate, PositiveInt
 
 if TYPE_CHECKING:
+    from mtf_lib.models.bert_classifier import BertClassifier
     from mtf_lib.models.bilstm_attention import BiLSTMAttention
     from mtf_lib.models.class_loss import ClassCrossEntropy
     from mtf_lib.models.textcnn import TextCNN
@@ -107,4 +109,39 @@ def bilstm_attention(
         layers=layers,
         attention_dim=attention_dim,
         dropout=dropout,
+    )
+
+
+@registry.models("bert_classifier.v1", task_type="classification")
+def bert_classifier(
+    vocabs: dict[str, Vocab],
+    labels: Vocab,
+    label_counts: Sequence[int] | None = None,
+    *,
+    pretrained: Pretrained,
+    pooling: Literal["cls", "mean"] = "cls",
+    dropout: Dropout = 0.1,
+    encoder_lr: LearningRate = 3e-5,
+    layer_lr_decay: LayerDecay = 1.0,
+    freeze_layers: Annotated[int, Field(ge=0)] = 0,
+    gradient_checkpointing: bool = False,
+    label_smoothing: LabelSmoothing = 0.0,
+    class_weights: ClassWeights = "none",
+) -> BertClassifier:
+    """A pretrained encoder (transformers) fine-tuned to classify texts: pooled (``cls`` or
+    ``mean``), then a linear layer. It reads the text's characters through the encoder's own
+    vocabulary, whatever ``preprocess.tokenizer`` is. Settings as ``bert_tagger.v1``'s; the
+    classifier layer learns at ``train.lr``."""
+    from mtf_lib.models.bert_classifier import BertClassifier
+
+    return BertClassifier(
+        pretrained,
+        n_classes=len(labels),
+        loss=_class_loss(labels, label_counts, label_smoothing, class_weights),
+        pooling=pooling,
+        dropout=dropout,
+        encoder_lr=encoder_lr,
+        layer_lr_decay=layer_lr_decay,
+        freeze=freeze_layers,
+        gradient_checkpointing=gradient_checkpointing,
     )

@@ -43,6 +43,28 @@ class CRF(nn.Module):
             alpha = torch.where(mask[:, i : i + 1], step, alpha)
         return torch.logsumexp(alpha + self.end, dim=1)
 
+    def log_marginals(self, emissions: torch.Tensor, mask: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+        """``[B, L, T]``: log P(tag t at position i | sentence), by forward-backward, with every
+        score divided by ``temperature`` (> 1 softens them, as distillation wants). Differentiable;
+        values at padded positions are meaningless."""
+        emissions = emissions.float() / temperature
+        mask = mask.bool()
+        start, end, trans = self.start / temperature, self.end / temperature, self.transitions / temperature
+        length = emissions.size(1)
+        alphas = [start + emissions[:, 0]]
+        for i in range(1, length):
+            step = torch.logsumexp(alphas[-1].unsqueeze(2) + trans + emissions[:, i].unsqueeze(1), dim=1)
+            alphas.append(torch.where(mask[:, i : i + 1], step, alphas[-1]))
+        log_z = torch.logsumexp(alphas[-1] + end, dim=1)
+        # beta[i]: log-score of every way to finish from tag t at i; a sequence's last position ends.
+        betas = [end.expand_as(alphas[-1])]
+        for i in range(length - 2, -1, -1):
+            step = torch.logsumexp(trans + (emissions[:, i + 1] + betas[-1]).unsqueeze(1), dim=2)
+            betas.append(torch.where(mask[:, i + 1 : i + 2], step, end.expand_as(step)))
+        alpha = torch.stack(alphas, dim=1)
+        beta = torch.stack(betas[::-1], dim=1)
+        return alpha + beta - log_z[:, None, None]
+
     @torch.no_grad()
     def decode(self, emissions: torch.Tensor, mask: torch.Tensor) -> list[list[int]]:
         """Best tag path of each sequence (Viterbi), cut to its length."""

@@ -11,9 +11,11 @@ from pydantic import Field
 from mtf_lib import registry
 from mtf_lib.config import INIT_ONLY, build_component
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.models.types import Dropout, PositiveInt
+from mtf_lib.encoders.pretrained import Pretrained
+from mtf_lib.models.types import Dropout, LayerDecay, LearningRate, PositiveInt
 
 if TYPE_CHECKING:
+    from mtf_lib.models.bert_tagger import BertTagger
     from mtf_lib.models.bilstm_tagger import BiLSTMTagger
     from mtf_lib.models.heads import CRFLoss, TokenCrossEntropy
 
@@ -84,3 +86,37 @@ def bilstm_crf(
         model.char_embed.weight.data.copy_(torch.from_numpy(matrix))
         model.char_embed.weight.requires_grad_(not freeze_char_vectors)
     return model
+
+
+@registry.models("bert_tagger.v1", task_type="tagging")
+def bert_tagger(
+    vocabs: dict[str, Vocab],
+    labels: Vocab,
+    *,
+    pretrained: Pretrained,
+    head: registry.losses.ref(task_type="tagging") = "crf_nll.v1",
+    dropout: Dropout = 0.1,
+    encoder_lr: LearningRate = 3e-5,
+    layer_lr_decay: LayerDecay = 1.0,
+    freeze_layers: Annotated[int, Field(ge=0)] = 0,
+    gradient_checkpointing: bool = False,
+) -> BertTagger:
+    """A pretrained encoder (transformers) fine-tuned to tag characters, one tag per character.
+
+    ``pretrained``: a model folder as save_pretrained writes it (config.json, weights, vocab.txt),
+    relative to the task folder, or a hub id. ``encoder_lr``: the encoder's learning rate (the head
+    and CRF learn at ``train.lr``, far larger); ``layer_lr_decay`` < 1 lowers it layer by layer
+    towards the embeddings; ``freeze_layers``: the embeddings and first N layers stay fixed.
+    """
+    from mtf_lib.models.bert_tagger import BertTagger
+
+    return BertTagger(
+        pretrained,
+        n_tags=len(labels),
+        head=build_component("loss", head, len(labels)),
+        dropout=dropout,
+        encoder_lr=encoder_lr,
+        layer_lr_decay=layer_lr_decay,
+        freeze=freeze_layers,
+        gradient_checkpointing=gradient_checkpointing,
+    )

@@ -37,7 +37,7 @@ NOT_IN_RUN_HASH = (
 
 # Settings added to mtf after runs were made with it, whose default keeps the earlier behaviour:
 # hashed only when set away from that default, so adding one leaves earlier checkpoints resumable.
-HASHED_WHEN_SET = {"train.eval_every": 0}
+HASHED_WHEN_SET = {"train.eval_every": 0, "distill": None}
 
 
 def task_dir(params: Any) -> Path:
@@ -69,12 +69,16 @@ def model_components(params: Any) -> list[Any]:
 def run_hash(params: Any) -> str:
     """What shapes the trained weights; a checkpoint made with other values is not resumed."""
     shaping = params.model_dump(mode="json")
-    dropped = [(dotted, None) for dotted in NOT_IN_RUN_HASH] + list(HASHED_WHEN_SET.items())
-    for dotted, neutral in dropped:
-        *parents, leaf = dotted.split(".")
-        node = shaping
-        for key in parents:
-            node = node.get(key, {})
-        if neutral is None or node.get(leaf, neutral) == neutral:
-            node.pop(leaf, None)
+    for dotted in NOT_IN_RUN_HASH:
+        _drop(shaping, dotted, lambda value: True)
+    for dotted, neutral in HASHED_WHEN_SET.items():
+        _drop(shaping, dotted, lambda value, neutral=neutral: value == neutral)
     return params_hash(shaping)
+
+
+def _drop(tree: dict[str, Any], dotted: str, when: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    for key in parents:
+        tree = tree.get(key) or {}
+    if leaf in tree and when(tree[leaf]):
+        del tree[leaf]

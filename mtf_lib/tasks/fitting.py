@@ -18,8 +18,9 @@ from torch.utils.data import DataLoader
 
 from mtf_lib import registry
 from mtf_lib.data.batching import BucketBatchSampler
+from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.stage import StagePaths
-from mtf_lib.tasks.common import run_hash
+from mtf_lib.tasks.common import run_hash, task_dir
 from mtf_lib.tasks.sections import monitor_maximized
 from mtf_lib.training.distributed import DistInfo, init_distributed, launch_info, shutdown
 from mtf_lib.training.seed import seed_everything
@@ -111,9 +112,11 @@ def fit_members(
         member_params = params.model_copy(update={"train": tp.model_copy(update={"seed": tp.seed + k})})
         member_dir = paths.checkpoints if count == 1 else paths.checkpoints / f"member{k}"
         seed_everything(tp.seed + k)
+        with params_folder(task_dir(params)):  # a model.pretrained folder is relative to the task
+            model = build()
         trainer, result = fit_task(
             member_params,
-            build(),
+            model,
             train_set,
             lengths,
             collate,
@@ -166,7 +169,8 @@ def write_dev_metrics(paths: StagePaths, resumed_from_epoch: int) -> dict[str, A
         return {}
     summary = dev_summary(read_bundle_meta(paths.bundle))
     write_json(paths.dev_metrics, summary)
-    return {**summary, "resumed_from_epoch": resumed_from_epoch}
+    size = sum(f.stat().st_size for f in paths.bundle.rglob("*") if f.is_file())
+    return {**summary, "resumed_from_epoch": resumed_from_epoch, "bundle_mb": round(size / 2**20, 1)}
 
 
 def dev_summary(meta: dict[str, Any]) -> dict[str, Any]:
@@ -174,3 +178,21 @@ def dev_summary(meta: dict[str, Any]) -> dict[str, Any]:
     ensemble's members keep theirs in the bundle): flat, so ``dvc exp show`` stays narrow."""
     scores = {k: v for k, v in meta["dev_metrics"].items() if k not in NOT_SCORES}
     return {**scores, "best_epoch": meta["best_epoch"]} if meta.get("best_epoch") is not None else scores
+
+
+def distilled(
+    params: Any, paths: StagePaths, train_set: Any, labels: list[str], objective: Any, one_row: bool = False
+) -> tuple[Any, Objective]:
+    """The train set and the Trainer's objective: with a ``distill`` section, the train set with
+    the teacher stage's soft targets and ``objective(alpha, temperature)``; else as they are."""
+    if getattr(params, "distill", None) is None:
+        return train_set, model_loss
+    from mtf_lib.distill.soft_targets import SoftTargets, WithSoftTargets
+
+    targets = SoftTargets.load(paths.teacher)
+    if abs(targets.temperature - params.distill.temperature) > 1e-9:
+        from mtf_lib.errors import InputError
+
+        raise InputError("the teacher's soft targets were made at another distill.temperature: run the teacher stage")
+    soft = WithSoftTargets(train_set, targets, labels, one_row)
+    return soft, objective(params.distill.alpha, params.distill.temperature)

@@ -80,6 +80,15 @@ class TrainParams(TorchThreads):
     ] = 0
 
 
+class DistillParams(Section):
+    """Distillation into this task's model from a trained teacher (the ``teacher`` stage's soft
+    targets): the student's loss is (1 - alpha) * gold + alpha * T² * KL(teacher ‖ student)."""
+
+    teacher: str = Field(min_length=1, description="the teacher's bundle folder, relative to the task folder")
+    alpha: Annotated[float, Field(ge=0, le=1, description="weight of the teacher's term; 0: gold labels only")] = 0.5
+    temperature: Annotated[float, Field(gt=0, le=20, description="softens both distributions (T > 1)")] = 2.0
+
+
 def monitor_maximized(params: Any) -> bool:
     """Whether a higher ``train.monitor`` is better: a metric names its lower-is-better scores
     (a loss, an RMSE) in its ``minimize`` tag."""

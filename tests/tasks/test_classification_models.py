@@ -62,7 +62,10 @@ def test_padding_does_not_change_logits(name: str) -> None:
 @pytest.mark.parametrize("name", list(SMALL))
 def test_class_probabilities_keep_input_order(name: str) -> None:
     m = model(name)
-    ids = [np.asarray(x, dtype=np.int64) for x in ([2, 3, 4, 5, 6], [7], [], [8, 9])]
+    ids = [
+        {"tokens": np.asarray(x, dtype=np.int64), "codepoints": np.asarray([0x4E00 + t for t in x], dtype=np.int64)}
+        for x in ([2, 3, 4, 5, 6], [7], [], [8, 9])
+    ]
     probabilities = class_probabilities(m, ids, 4, batch_size=2)
     assert probabilities.shape == (4, 4)
     np.testing.assert_allclose(probabilities.sum(1), 1.0, rtol=1e-5)

@@ -73,7 +73,7 @@ def test_unknown_model_name_is_refused_with_a_suggestion(tmp_path: Path) -> None
 def test_a_tagging_model_is_refused(tmp_path: Path) -> None:
     found = problems(fixture_with(tmp_path, "model", name="bilstm_crf.v1"))
     assert found == [
-        "model.name: 'bilstm_crf.v1' is a tagging model; a classification task needs one of: "
+        "model.name: 'bilstm_crf.v1' is a tagging model; a classification task needs one of: bert_classifier.v1, "
         "bilstm_attention.v1, textcnn.v1"
     ]
 

@@ -159,7 +159,9 @@ def test_an_ensemble_of_classifiers_is_served_as_one(tmp_path: Path) -> None:
     done = run_stages(params, paths_under(tmp_path))
     meta = read_bundle_meta(tmp_path / "models" / "model")
     assert meta["ensemble"] == 2 and [m["seed"] for m in meta["members"]] == [42, 43]
-    assert {**meta["dev_metrics"], "resumed_from_epoch": 0} == done["train"]  # the ensemble's own dev scores
+    assert {**meta["dev_metrics"], "resumed_from_epoch": 0, "bundle_mb": done["train"]["bundle_mb"]} == done[
+        "train"
+    ]  # the ensemble's own dev scores
     assert sorted(p.name for p in (tmp_path / "models" / "checkpoints").iterdir()) == ["member0", "member1"]
     predictor = Predictor.load(tmp_path / "models" / "model")
     assert type(predictor.model).__name__ == "ClassifierEnsemble" and len(predictor.model.members) == 2

@@ -41,7 +41,8 @@ def test_ensemble_trains_each_member_and_serves_them_as_one(task: Path) -> None:
     assert meta["ensemble"] == 2
     assert [m["seed"] for m in meta["members"]] == [42, 43]
     # The ensemble's own dev scores (members keep their best epochs in the bundle).
-    assert {**meta["dev_metrics"], "resumed_from_epoch": 0} == first
+    assert first["bundle_mb"] > 0  # the train stage says how big the bundle is
+    assert {**meta["dev_metrics"], "resumed_from_epoch": 0, "bundle_mb": first["bundle_mb"]} == first
     assert sorted(p.name for p in (task / "models" / "checkpoints").iterdir()) == ["member0", "member1"]
     assert (task / "metrics" / "train" / "metrics.json").is_file()  # member 0's curves
 

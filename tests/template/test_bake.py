@@ -45,7 +45,9 @@ def test_generates_a_task_folder_shaped_like_the_root(baked: tuple[Path, str, st
     names = {p.relative_to(task).as_posix() for p in generated_files(task)}
     expected = {"README.md", "dvc.yaml", "params.yaml", ".gitignore", f"tests/test_demo_app_{task_type}_task.py"}
     expected |= {"code/README.md"}  # where the task's own modules go (task.code)
-    expected |= {f"stages/{stage}.py" for stage in (*STAGES, "fetch")}
+    expected |= {
+        f"stages/{stage}.py" for stage in (*STAGES, "fetch", "teacher")
+    }  # fetch, teacher: stages a task adds (README)
     expected |= {f"data/sample/{split}.jsonl" for split in SPLITS}
     assert names == expected  # the other task types' sample data sets are gone
 

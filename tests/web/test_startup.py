@@ -17,6 +17,7 @@ response = app.test_client().post("/api/v1/flagship/ner/predict", json={"texts":
 assert response.status_code == 200, response.get_data(as_text=True)
 training = sorted(m for m in sys.modules if m.startswith(("mtf_lib.training", "mtf_lib.tasks.tagging.train")))
 assert not training, training
+assert "transformers" not in sys.modules, "serving a BiLSTM model imported transformers"
 print("ok")
 """
 

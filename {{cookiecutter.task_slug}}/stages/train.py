@@ -7,4 +7,4 @@ Runs on one process, or on several under torchrun (--nproc-per-node N stages/tra
 from mtf_lib.stage import run_stage
 
 if __name__ == "__main__":
-    run_stage("train", __doc__, ("dataset", "checkpoints", "bundle", "live", "dev_metrics"))
+    run_stage("train", __doc__, ("dataset", "checkpoints", "bundle", "live", "dev_metrics", "teacher"))

@@ -13,40 +13,54 @@ from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import Vocab, save_vocabs
 from mtf_lib.io import atomic_write
 from mtf_lib.stage import StagePaths
-from mtf_lib.tasks.classification.features import encode
+from mtf_lib.tasks.classification.features import examples
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 
 
 @dataclass
 class EncodedSplit:
-    """Token ids per text (``<split>.npz``) and one label id per text (``<split>.labels.npy``).
+    """Per text: token ids (``<split>.npz``), code points (``<split>.chars.npz``: what a
+    pretrained encoder reads) and a label id (``<split>.labels.npy``).
 
-    Indexable like a torch Dataset: item ``i`` is ``{"tokens": ids, "labels": id}``.
+    Indexable like a torch Dataset: item ``i`` is ``{"tokens", "codepoints", "labels"}``.
     """
 
     tokens: RaggedArrays
+    chars: RaggedArrays
     labels: np.ndarray
 
     def __len__(self) -> int:
         return len(self.labels)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
-        return {"tokens": self.tokens.get("tokens", index), "labels": int(self.labels[index])}
+        return {**self.inputs_of(index), "labels": int(self.labels[index])}
 
-    def token_ids(self) -> list[np.ndarray]:
-        return [self.tokens.get("tokens", i) for i in range(len(self))]
+    def inputs_of(self, index: int) -> dict[str, np.ndarray]:
+        return {"tokens": self.tokens.get("tokens", index), "codepoints": self.chars.get("codepoints", index)}
+
+    def inputs(self) -> list[dict[str, np.ndarray]]:
+        """Every text's model inputs, without its label."""
+        return [self.inputs_of(i) for i in range(len(self))]
+
+    def lengths(self) -> np.ndarray:
+        return np.maximum(self.tokens.lengths, self.chars.lengths)
 
     def label_counts(self, n_labels: int) -> list[int]:
         return np.bincount(self.labels, minlength=n_labels).tolist()
 
     def save(self, directory: Path, split: str) -> None:
         self.tokens.save(directory / f"{split}.npz")
+        self.chars.save(directory / f"{split}.chars.npz")
         with atomic_write(directory / f"{split}.labels.npy") as out:
             np.save(out, self.labels)
 
     @classmethod
     def load(cls, directory: Path, split: str) -> EncodedSplit:
-        return cls(RaggedArrays.load(directory / f"{split}.npz"), np.load(directory / f"{split}.labels.npy"))
+        return cls(
+            RaggedArrays.load(directory / f"{split}.npz"),
+            RaggedArrays.load(directory / f"{split}.chars.npz"),
+            np.load(directory / f"{split}.labels.npy"),
+        )
 
 
 def build_vocabs(train: list[dict], min_freq: int, other: list[dict] = ()) -> dict[str, Vocab]:
@@ -61,9 +75,11 @@ def build_vocabs(train: list[dict], min_freq: int, other: list[dict] = ()) -> di
 
 
 def encode_split(records: list[dict], vocabs: dict[str, Vocab], max_len: int) -> EncodedSplit:
-    tokens = RaggedArrays.from_sequences({"tokens": [encode(r["tokens"], vocabs["tokens"], max_len) for r in records]})
+    encoded = examples([r["text"] for r in records], [r["tokens"] for r in records], vocabs["tokens"], max_len)
+    tokens = RaggedArrays.from_sequences({"tokens": [e["tokens"] for e in encoded]})
+    chars = RaggedArrays.from_sequences({"codepoints": [e["codepoints"] for e in encoded]})
     labels = np.asarray(vocabs["labels"].ids(r["label"] for r in records), dtype=np.int64)
-    return EncodedSplit(tokens, labels)
+    return EncodedSplit(tokens, chars, labels)
 
 
 def build_dataset(params: Any, paths: StagePaths) -> dict[str, int]:

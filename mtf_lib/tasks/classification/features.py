@@ -45,6 +45,19 @@ def encode(tokens: Sequence[str], vocab: Vocab, max_len: int) -> np.ndarray:
     return np.asarray(vocab.ids(tokens[:max_len]), dtype=np.int64)
 
 
+def codepoints(text: str, max_len: int) -> np.ndarray:
+    """The first ``max_len`` characters' code points: what a pretrained encoder reads (its own pieces)."""
+    return np.asarray([ord(c) for c in text[:max_len]], dtype=np.int64)
+
+
+def examples(texts: Sequence[str], tokens: Sequence[Sequence[str]], vocab: Vocab, max_len: int) -> list[dict]:
+    """The model inputs of each text: token ids and code points."""
+    return [
+        {"tokens": encode(t, vocab, max_len), "codepoints": codepoints(text, max_len)}
+        for text, t in zip(texts, tokens, strict=True)
+    ]
+
+
 def collate(examples: Sequence[dict[str, Any]]) -> dict:
     """Pad ``tokens`` into ``[B, L]`` with a bool ``mask`` (``pad_batch``); ``labels`` [B] when the
     examples have them."""

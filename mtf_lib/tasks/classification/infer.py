@@ -12,14 +12,13 @@ from mtf_lib.tasks.classification.features import collate
 
 
 def class_probabilities(
-    model: torch.nn.Module, token_ids: Sequence[np.ndarray], n_classes: int, batch_size: int = 64
+    model: torch.nn.Module, inputs: Sequence[dict[str, np.ndarray]], n_classes: int, batch_size: int = 64
 ) -> np.ndarray:
-    """``[N, n_classes]`` softmax probabilities, in input order."""
+    """``[N, n_classes]`` softmax probabilities of encoded texts (``features.examples``), in input order."""
 
     def step(m: torch.nn.Module, batch: dict[str, torch.Tensor]) -> np.ndarray:
         return torch.softmax(m(batch)["logits"].float(), dim=-1).cpu().numpy()
 
-    rows = map_batches(
-        model, [{"tokens": t} for t in token_ids], [len(t) for t in token_ids], collate, step, batch_size
-    )
+    lengths = [max(len(e["tokens"]), len(e["codepoints"])) for e in inputs]
+    rows = map_batches(model, inputs, lengths, collate, step, batch_size)
     return np.stack(rows) if rows else np.zeros((0, n_classes), dtype=np.float32)

@@ -49,6 +49,7 @@ class ClassificationParams(Section):
     model: registry.models.ref(task_type="classification")
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
+    distill: sections.DistillParams | None = None  # the teacher stage and train read it
 
     @model_validator(mode="after")
     def _monitor_is_a_score(self) -> ClassificationParams:

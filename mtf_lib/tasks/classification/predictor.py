@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from mtf_lib.inference.predictor import Predictor
-from mtf_lib.tasks.classification.features import encode, tokenize_texts
+from mtf_lib.tasks.classification.features import examples, tokenize_texts
 from mtf_lib.tasks.classification.infer import class_probabilities
 from mtf_lib.tasks.classification.model_io import load_classification_bundle
 
@@ -29,9 +29,9 @@ class ClassificationPredictor(Predictor):
     def probabilities(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """``[len(texts), n_labels]``; columns follow ``self.labels``. Texts go through the same
         normalisation, tokenizer and truncation as the training data."""
-        _, tokens = tokenize_texts(texts, self.tokenizer, self.normalize, workers=1)
-        ids = [encode(t, self.vocabs["tokens"], self.max_len) for t in tokens]
-        return class_probabilities(self.model, ids, len(self.labels), batch_size)
+        normalized, tokens = tokenize_texts(texts, self.tokenizer, self.normalize, workers=1)
+        inputs = examples(normalized, tokens, self.vocabs["tokens"], self.max_len)
+        return class_probabilities(self.model, inputs, len(self.labels), batch_size)
 
     def classify(self, texts: list[str], batch_size: int = 64) -> list[str]:
         return [self.labels[i] for i in self.probabilities(texts, batch_size).argmax(1)]

@@ -14,6 +14,7 @@ CLASSIFICATION = TaskType(
         "dataset": "mtf_lib.tasks.classification.dataset:build_dataset",
         "train": "mtf_lib.tasks.classification.train:train",
         "evaluate": "mtf_lib.tasks.classification.evaluate:evaluate",
+        "teacher": "mtf_lib.tasks.classification.teacher:teacher",  # distillation: a teacher's soft targets
     },
     predictor="mtf_lib.tasks.classification.predictor:ClassificationPredictor",
     api="mtf_lib.tasks.classification.api:API",

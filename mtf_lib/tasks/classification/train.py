@@ -6,6 +6,7 @@ from typing import Any
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
+from mtf_lib.distill.objective import ClassificationDistillation
 from mtf_lib.models.class_ensemble import ClassifierEnsemble
 from mtf_lib.plugins import code_record
 from mtf_lib.stage import StagePaths
@@ -14,7 +15,7 @@ from mtf_lib.tasks.classification.features import collate
 from mtf_lib.tasks.classification.infer import class_probabilities
 from mtf_lib.tasks.classification.model_io import build_model, save_classification_bundle
 from mtf_lib.tasks.common import model_components, task_dir
-from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
+from mtf_lib.tasks.fitting import distilled, distributed, fit_members, write_dev_metrics
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.threads import set_threads
 
@@ -31,26 +32,28 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     labels = vocabs["labels"].tokens
     train_set = EncodedSplit.load(paths.dataset, "train")
     dev_set = EncodedSplit.load(paths.dataset, "dev")
-    dev_tokens = dev_set.token_ids()
+    dev_inputs = dev_set.inputs()
     gold_dev = [labels[i] for i in dev_set.labels]
     label_counts = train_set.label_counts(len(labels))
     meta_base = {"label_counts": label_counts, "dataset": params.dataset.model_dump(mode="json")}
     metric = registry.metrics.get(params.evaluate.metric)()
 
     def evaluate(m: Any) -> dict[str, float]:
-        probabilities = class_probabilities(m, dev_tokens, len(labels), 2 * tp.batch_size)
+        probabilities = class_probabilities(m, dev_inputs, len(labels), 2 * tp.batch_size)
         return metric(gold_dev, [labels[i] for i in probabilities.argmax(1)]).overall
 
+    training, objective = distilled(params, paths, train_set, labels, ClassificationDistillation, one_row=True)
     fitted = fit_members(
         params,
         paths,
         dist,
         lambda: build_model(params.model, vocabs, meta_base),
-        train_set,
-        train_set.tokens.lengths,
+        training,
+        train_set.lengths(),
         collate,
         evaluate,
         ClassifierEnsemble,
+        objective,
     )
     if dist.is_main:
         meta = {

@@ -21,8 +21,9 @@ def char_bigrams(chars: Sequence[str]) -> tuple[list[str], list[str]]:
 
 
 def encode(text: str, softwords: str, lexicon: str, vocabs: dict[str, Vocab]) -> dict[str, list[int]]:
-    """Per-char ids of one sentence: chars, left and right bigrams, soft-word positions and
-    lexicon masks (an empty feature string is all padding: the feature is switched off)."""
+    """Per-char ids of one sentence: chars, left and right bigrams, soft-word positions, lexicon
+    masks (an empty feature string is all padding: the feature is switched off) and the
+    characters' code points (what a pretrained encoder reads, through its own vocabulary)."""
     chars = list(text)
     left, right = char_bigrams(chars)
     return {
@@ -31,6 +32,7 @@ def encode(text: str, softwords: str, lexicon: str, vocabs: dict[str, Vocab]) ->
         "bigrams_right": vocabs["bigrams"].ids(right),
         "softwords": vocabs["softwords"].ids(softwords) if softwords else [0] * len(chars),
         "lexicon": vocabs["lexicon"].ids(lexicon) if lexicon else [0] * len(chars),
+        "codepoints": [ord(c) for c in chars],
     }
 
 

@@ -48,6 +48,7 @@ class TaggingParams(Section):
     model: registry.models.ref(task_type="tagging")
     train: sections.TrainParams = sections.TrainParams()  # ensemble: decoded on the members' mean CRF scores
     evaluate: EvaluateParams = EvaluateParams()
+    distill: sections.DistillParams | None = None  # the teacher stage and train read it
 
     @model_validator(mode="after")
     def _features_are_computed(self) -> TaggingParams:

@@ -29,8 +29,9 @@ def windows(length: int, size: int, overlap: int) -> list[tuple[int, int]]:
     return [(s, s + size) for s in starts]
 
 
-def merge_window_tags(length: int, spans: list[tuple[int, int]], tags: list[list[str]]) -> list[str]:
-    merged = ["O"] * length
+def merge_window_tags(length: int, spans: list[tuple[int, int]], tags: list[Any], default: Any = "O") -> list[Any]:
+    """Per character, the output (a tag, a probability vector) of the window it is most central in."""
+    merged = [default] * length
     margin = [-1] * length
     for (start, end), window_tags in zip(spans, tags, strict=True):
         for offset, tag in enumerate(window_tags):
@@ -56,6 +57,40 @@ class TaggingPredictor(Predictor):
 
     def tag(self, texts: list[str], batch_size: int = 64) -> list[list[str]]:
         """Tag strings for each text (same length as the text)."""
+        normalized, pieces, owners = self._windows(texts)
+        decoded = decode_examples(self.model, pieces, self.vocabs["labels"], batch_size) if pieces else []
+        return self._merged(normalized, owners, decoded, "O")
+
+    def marginals(self, texts: list[str], temperature: float = 1.0, batch_size: int = 64) -> list[np.ndarray]:
+        """Per text ``[len(text), K]``: each character's distribution over ``self.vocabs["labels"]``
+        at ``temperature`` (a CRF's marginals by forward-backward; a softmax head's probabilities)."""
+        import torch
+
+        from mtf_lib.inference.batched import map_batches
+        from mtf_lib.tasks.tagging.features import collate
+
+        head = self.model.mean_head() if hasattr(self.model, "mean_head") else self.model.head
+
+        def step(model: Any, batch: dict) -> list[np.ndarray]:
+            emissions, mask = model(batch)["emissions"], batch["mask"]
+            crf = getattr(head, "crf", None)
+            if crf is not None:
+                probs = crf.log_marginals(emissions, mask, temperature).exp()
+            else:
+                probs = torch.softmax(emissions.float() / temperature, dim=-1)
+            return [p[:n].cpu().numpy() for p, n in zip(probs, mask.sum(1).tolist(), strict=True)]
+
+        normalized, pieces, owners = self._windows(texts)
+        lengths = [len(p["chars"]) for p in pieces]
+        outputs = map_batches(self.model, pieces, lengths, collate, step, batch_size) if pieces else []
+        empty = np.zeros(len(self.vocabs["labels"]), dtype=np.float32)
+        return [
+            np.stack(rows) if rows else np.zeros((0, len(empty)), np.float32)
+            for rows in self._merged(normalized, owners, [list(o) for o in outputs], empty)
+        ]
+
+    def _windows(self, texts: list[str]) -> tuple[list[str], list[dict], list[tuple[int, int, int]]]:
+        """(normalised texts, the model inputs of every window, (text, start, end) of each)."""
         normalized = [normalize_text(t) if self.normalize else t for t in texts]
         softwords = softword_features(normalized, workers=1) if self.softword else [""] * len(texts)
         lexicon = lexicon_features(normalized, workers=1) if self.lexicon else [""] * len(texts)
@@ -67,12 +102,15 @@ class TaggingPredictor(Predictor):
                 ids = encode(text[start:end], soft[start:end], lex[start:end], self.vocabs)
                 pieces.append({k: np.asarray(v) for k, v in ids.items()})
                 owners.append((n, start, end))
-        decoded = decode_examples(self.model, pieces, self.vocabs["labels"], batch_size) if pieces else []
-        per_text: list[tuple[list, list]] = [([], []) for _ in texts]
-        for (n, start, end), tags in zip(owners, decoded, strict=True):
+        return normalized, pieces, owners
+
+    @staticmethod
+    def _merged(normalized: list[str], owners: list[tuple[int, int, int]], outputs: list, default: Any) -> list[list]:
+        per_text: list[tuple[list, list]] = [([], []) for _ in normalized]
+        for (n, start, end), output in zip(owners, outputs, strict=True):
             per_text[n][0].append((start, end))
-            per_text[n][1].append(tags)
-        return [merge_window_tags(len(t), *per_text[n]) for n, t in enumerate(normalized)]
+            per_text[n][1].append(output)
+        return [merge_window_tags(len(t), *per_text[n], default) for n, t in enumerate(normalized)]
 
     def predict(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """Entities ``{type, text, start, end}`` of each text; an entity never starts or ends on

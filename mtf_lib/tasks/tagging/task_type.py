@@ -14,6 +14,7 @@ TAGGING = TaskType(
         "dataset": "mtf_lib.tasks.tagging.dataset:build_dataset",
         "train": "mtf_lib.tasks.tagging.train:train",
         "evaluate": "mtf_lib.tasks.tagging.evaluate:evaluate",
+        "teacher": "mtf_lib.tasks.tagging.teacher:teacher",  # distillation: a teacher's soft targets
     },
     predictor="mtf_lib.tasks.tagging.predictor:TaggingPredictor",
     api="mtf_lib.tasks.tagging.api:API",

@@ -7,11 +7,12 @@ from typing import Any
 from mtf_lib import registry
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import load_vocabs
+from mtf_lib.distill.objective import TaggingDistillation
 from mtf_lib.models.ensemble import TaggerEnsemble
 from mtf_lib.plugins import code_record
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import model_components, task_dir
-from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
+from mtf_lib.tasks.fitting import distilled, distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.tagging.decode import decode_examples
 from mtf_lib.tasks.tagging.features import collate
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
@@ -49,16 +50,19 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     def evaluate(m: Any) -> dict[str, float]:
         return metric(gold_dev, decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)).overall
 
+    lengths = train_set.arrays.lengths
+    training, objective = distilled(params, paths, train_set, vocabs["labels"].tokens, TaggingDistillation)
     fitted = fit_members(
         params,
         paths,
         dist,
         lambda: build_model(params.model, vocabs),
-        train_set,
-        train_set.arrays.lengths,
+        training,
+        lengths,
         collate,
         evaluate,
         TaggerEnsemble,
+        objective,
     )
     if dist.is_main:
         meta = {

@@ -1,0 +1,184 @@
+"""mtf's Trainer vs the Hugging Face Trainer: steps/s on the same tiny BERT token-classification
+model, the same batches and the same number of optimizer steps.
+
+The model is ``BertForTokenClassification`` made from a config (2 layers, 64 units, the real
+bert-base-chinese vocabulary size), both runs starting from the same weights. The batches are
+the Resume NER train split (through mtf's one-piece-per-character table and the bert-base-chinese
+vocabulary of the data mirror), bucketed by length
+into batches of 16 and collated once, so neither side pays for collation. Both use AdamW, a
+linear schedule, gradient clipping at 1.0 and write a checkpoint every epoch (mtf's Trainer always
+does; the HF Trainer with ``save_strategy="epoch"``); neither evaluates or logs. The HF Trainer
+gets the pre-collated batches through a batch-size-1 loader whose collator unwraps them. Runs
+alternate mtf, HF, HF, mtf, ... so that the shared machine's drift hits both alike.
+
+ratio = mtf steps/s ÷ HF steps/s over all rounds; target >= 1.0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import tempfile
+import time
+from copy import deepcopy
+from pathlib import Path
+from typing import Any
+
+from _common import data_mirror, emit, fetch_resume_ner, machine
+
+BATCH = 16
+HIDDEN, LAYERS = 64, 2
+
+
+def batches(raw: Path, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """Pre-collated ``input_ids`` / ``attention_mask`` / ``labels`` batches, and the label count."""
+    import torch
+
+    from mtf_lib.encoders.chars import char_table, read_vocab
+    from mtf_lib.text.readers import read_char_tagged
+
+    sentences = list(read_char_tagged(raw / "train.char.bmes", "BMES"))[: limit or None]
+    vocab_folder = Path(data_mirror() or ".") / "bert_base_chinese_vocab"
+    if (vocab_folder / "vocab.txt").is_file():
+        vocab = read_vocab(vocab_folder)
+    else:  # the ids matter little to speed: the train split's characters, after BERT's first 106 ids
+        chars = sorted({c for s in sentences for c in s.chars})
+        vocab = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102} | {c: 106 + n for n, c in enumerate(chars)}
+    table = char_table(vocab)
+    tags = sorted({t for s in sentences for t in s.tags})
+    index = {t: n for n, t in enumerate(tags)}
+    ordered = sorted(sentences, key=lambda s: len(s.chars))
+    out = []
+    for start in range(0, len(ordered), BATCH):
+        group = ordered[start : start + BATCH]
+        width = max(len(s.chars) for s in group) + 2
+        ids = torch.zeros((len(group), width), dtype=torch.long)
+        labels = torch.full((len(group), width), -100, dtype=torch.long)
+        for row, sentence in enumerate(group):
+            n = len(sentence.chars)
+            ids[row, 0], ids[row, n + 1] = 101, 102  # [CLS], [SEP]
+            ids[row, 1 : n + 1] = torch.as_tensor([int(table[ord(c)]) for c in sentence.chars])
+            labels[row, 1 : n + 1] = torch.as_tensor([index[t] for t in sentence.tags])
+        out.append({"input_ids": ids, "attention_mask": (ids != 0).long(), "labels": labels})
+    return out, len(tags)
+
+
+def tiny_model(n_labels: int) -> Any:
+    import torch
+    from transformers import BertConfig, BertForTokenClassification
+
+    torch.manual_seed(0)
+    config = BertConfig(
+        vocab_size=21128,
+        hidden_size=HIDDEN,
+        num_hidden_layers=LAYERS,
+        num_attention_heads=2,
+        intermediate_size=4 * HIDDEN,
+        num_labels=n_labels,
+    )
+    return BertForTokenClassification(config)
+
+
+def mtf_run(model: Any, data: list[dict[str, Any]], epochs: int, work: Path) -> float:
+    """Seconds of ``Trainer.fit`` over ``data`` for ``epochs``."""
+    from torch import nn
+
+    from mtf_lib.tasks.sections import TrainParams
+    from mtf_lib.training.trainer import Trainer
+
+    class Adapter(nn.Module):
+        def __init__(self, inner: nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, batch: dict[str, Any]) -> dict[str, Any]:
+            return {"loss": self.inner(**batch).loss}
+
+    settings = TrainParams(
+        epochs=epochs, lr=5e-5, optimizer="adamw.v1", weight_decay=0.01, clip_norm=1.0, device="cpu", callbacks=[]
+    )
+    trainer = Trainer(Adapter(model), data, lambda m: {"f1": 0.0}, settings, work, "bench", [], progress=False)
+    with contextlib.redirect_stderr(io.StringIO()):
+        start = time.perf_counter()
+        trainer.fit(resume=False)
+        return time.perf_counter() - start
+
+
+def hf_run(model: Any, data: list[dict[str, Any]], epochs: int, work: Path) -> float:
+    """Seconds of the Hugging Face ``Trainer.train`` over the same batches for ``epochs``."""
+    from transformers import Trainer, TrainingArguments
+    from transformers.utils import logging
+
+    logging.set_verbosity_error()
+    args = TrainingArguments(
+        output_dir=str(work),
+        per_device_train_batch_size=1,
+        num_train_epochs=epochs,
+        learning_rate=5e-5,
+        weight_decay=0.01,
+        lr_scheduler_type="linear",
+        max_grad_norm=1.0,
+        logging_strategy="no",
+        save_strategy="epoch",
+        eval_strategy="no",
+        report_to=[],
+        use_cpu=True,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        seed=42,
+    )
+    trainer = Trainer(model=model, args=args, train_dataset=data, data_collator=lambda items: items[0])
+    start = time.perf_counter()
+    trainer.train()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few batches: proves the script runs")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="each round: mtf then HF, or HF then mtf")
+    args = parser.parse_args()
+    import torch
+
+    from mtf_lib.training.threads import set_threads
+
+    set_threads("auto")
+    epochs, rounds = (1, 1) if args.quick else (args.epochs, args.rounds)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data, n_labels = batches(fetch_resume_ner(work / "raw"), limit=64 if args.quick else 0)
+        initial = tiny_model(n_labels)
+        seconds = {"mtf": [], "hf": []}
+        for r in range(rounds):
+            order = ("mtf", "hf") if r % 2 == 0 else ("hf", "mtf")
+            for side in order:
+                run = mtf_run if side == "mtf" else hf_run
+                seconds[side].append(run(deepcopy(initial), data, epochs, work / f"{side}{r}"))
+    steps = len(data) * epochs
+    rate = {side: [round(steps / s, 2) for s in values] for side, values in seconds.items()}
+    ratio = sum(seconds["hf"]) / sum(seconds["mtf"])
+    emit(
+        {
+            "benchmark": "hf_trainer",
+            "metric": "mtf Trainer steps/s ÷ Hugging Face Trainer steps/s, same tiny BERT, batches and steps",
+            "value": round(ratio, 3),
+            "unit": "x",
+            "target": ">= 1.0",
+            "passed": ratio >= 1.0,
+            "details": {
+                "batches_per_epoch": len(data),
+                "epochs": epochs,
+                "rounds": rounds,
+                "mtf_steps_per_s": rate["mtf"],
+                "hf_steps_per_s": rate["hf"],
+                "torch_threads": torch.get_num_threads(),
+                "machine": machine(),
+            },
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Distillation in DVC pipelines: a generated task trains as the teacher, a second generated task
+of the same type adds the teacher stage to its dvc.yaml and a distill section to its params, and
+`dvc repro` computes the soft targets once (cached: a changed student setting re-runs train only)
+and trains the student on them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import make_task_copy
+from tests.template.baking import TASK_TYPES, bake, run
+
+TEACHER_STAGE = {
+    "cmd": "python stages/teacher.py",
+    "deps": ["stages/teacher.py", "code", "data/preprocessed", "data/dataset/vocab", "../teacher/models/model"],
+    "params": ["task.type", "distill.teacher", "distill.temperature"],  # alpha is the student's
+    "outs": ["data/teacher"],
+}
+
+
+@pytest.fixture(scope="module", params=TASK_TYPES)
+def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = make_task_copy(tmp_path_factory.mktemp(f"repo_{request.param}"), {})
+    teacher = bake(repo / "apps" / "demo_app", task_slug="teacher", task_type=request.param)
+    run(["dvc", "repro", "dvc.yaml"], teacher)
+    task = bake(repo / "apps" / "demo_app", task_slug="student", task_type=request.param)
+    params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
+    params["distill"] = {"teacher": "../teacher/models/model", "alpha": 0.5, "temperature": 2.0}
+    (task / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    pipeline = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))
+    stages = pipeline["stages"]
+    stages["train"]["deps"].append("data/teacher")
+    stages["train"]["params"].append("distill.alpha")
+    pipeline["stages"] = {**{k: stages[k] for k in ("preprocess", "dataset")}, "teacher": TEACHER_STAGE}
+    pipeline["stages"] |= {k: stages[k] for k in ("train", "evaluate")}
+    (task / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False), encoding="utf-8")
+    return task
+
+
+def test_the_student_trains_on_the_teachers_soft_targets(student: Path) -> None:
+    out = run(["dvc", "repro", "dvc.yaml"], student).stdout
+    assert "Running stage 'teacher'" in out
+    summary = json.loads(next(line for line in out.splitlines() if line.startswith("teacher: "))[len("teacher: ") :])
+    assert summary["teacher_train_accuracy"] > 0.5, summary  # the teacher learnt its train split
+    assert (student / "data" / "teacher" / "soft_targets.npz").is_file()
+    scores = json.loads((student / "metrics" / "eval.json").read_text(encoding="utf-8"))
+    assert max(scores["test"].values()) > 0
+    bundle = json.loads((student / "models" / "model" / "bundle.json").read_text(encoding="utf-8"))
+    assert bundle["params"]["distill"]["alpha"] == 0.5
+    # A student setting re-runs train, not the teacher stage.
+    params = yaml.safe_load((student / "params.yaml").read_text(encoding="utf-8"))
+    params["distill"]["alpha"] = 0.8
+    (student / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    status = json.loads(run(["dvc", "status", "--json", "dvc.yaml"], student).stdout)
+    assert "train" in status and "teacher" not in status, status
