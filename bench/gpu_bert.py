@@ -61,7 +61,7 @@ def run(folder: Path, amp: str, data: list[dict[str, Any]], warmup: int, work: P
         model = build_component("model", {"name": "bert_tagger.v1", "pretrained": folder.name}, {}, labels)
     torch.cuda.reset_peak_memory_stats()
     settings = TrainParams(
-        epochs=1, lr=1e-3, optimizer="adamw.v1", weight_decay=0.01, amp=amp, device="cuda", callbacks=[]
+        epochs=1, lr=1e-3, optimizer="adamw.v2", weight_decay=0.01, amp=amp, device="cuda", callbacks=[]
     )
     timed = data[warmup:]
 

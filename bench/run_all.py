@@ -3,7 +3,9 @@
 Runs trainer_overhead, preprocess_speedup, startup, dvc_noop, threads (one epoch with 1 vs 2
 torch threads, alone and beside a busy process), web_latency and web_throughput (these two
 serve the flagship bundle: run `make demo` first) and hf_trainer (mtf's Trainer vs the Hugging
-Face Trainer on a tiny BERT), each as its own process (so
+Face Trainer on a tiny BERT), bert_cpu (a bert-base tagger's training step on the CPU) and
+distill (the flagship's ensemble vs its distilled student: run both pipelines first), each as
+its own process (so
 one's imports, threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
@@ -37,6 +39,8 @@ BENCHMARKS = (
     "web_latency",
     "web_throughput",
     "hf_trainer",
+    "bert_cpu",
+    "distill",
 )
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
 NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer")

@@ -28,6 +28,33 @@ def adamw(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer
     return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
 
 
+def _fused(make, params, **settings):  # noqa: ANN001, ANN202
+    """One fused kernel for all parameters (CPU and CUDA); the multi-tensor version where fusing
+    is not supported (another device or dtype)."""
+    params = list(params)
+    try:
+        return make(params, fused=True, **settings)
+    except (RuntimeError, ValueError):
+        return make(params, foreach=True, **settings)
+
+
+@registry.optimizers("adam.v2")
+def adam_v2(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    """Adam (L2 weight decay) in one fused kernel: adam.v1's update, several times faster per
+    step for models of many tensors (a transformer); float rounding differs from adam.v1's."""
+    import torch
+
+    return _fused(torch.optim.Adam, params, lr=lr, weight_decay=weight_decay)
+
+
+@registry.optimizers("adamw.v2")
+def adamw_v2(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+    """AdamW (decoupled weight decay) in one fused kernel: adamw.v1's update, faster (see adam.v2)."""
+    import torch
+
+    return _fused(torch.optim.AdamW, params, lr=lr, weight_decay=weight_decay)
+
+
 @registry.optimizers("sgd.v1")
 def sgd(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
     """SGD with momentum 0.9."""

@@ -239,3 +239,23 @@ def test_a_kill_mid_epoch_resumes_exactly(tmp_path: Path) -> None:
     assert result.history == full.history
     for name, value in full_trainer.model.state_dict().items():
         assert torch.equal(resumed.model.state_dict()[name], value)
+
+
+@pytest.mark.parametrize(("v1", "v2"), [("adam.v1", "adam.v2"), ("adamw.v1", "adamw.v2")])
+def test_fused_optimizers_make_the_same_update(v1: str, v2: str) -> None:
+    """The .v2 optimizers fuse the update into one kernel: the same update up to float rounding."""
+    from mtf_lib import registry
+
+    models = []
+    for name in (v1, v2):
+        torch.manual_seed(0)
+        toy = Toy()
+        toy.drop.p = 0.0
+        optimizer = registry.optimizers.get(name)(toy.parameters(), lr=0.01, weight_decay=0.01)
+        for batch in toy_batches(5):
+            optimizer.zero_grad()
+            toy(batch)["loss"].backward()
+            optimizer.step()
+        models.append(toy)
+    for a, b in zip(models[0].parameters(), models[1].parameters(), strict=True):
+        torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-5)
