@@ -96,9 +96,14 @@ class Registry:
     def unknown_message(self, name: str) -> str:
         names = self.names()
         # Compare without the version: every name ends in ".vN", which makes all look alike.
-        bases = {n.rpartition(".v")[0]: n for n in names}
-        close = difflib.get_close_matches(str(name).rpartition(".v")[0] or str(name), list(bases), n=1)
-        hint = [bases[close[0]]] if close else []
+        base, _, version = str(name).rpartition(".v")
+        bases: dict[str, list[str]] = {}
+        for n in names:
+            bases.setdefault(n.rpartition(".v")[0], []).append(n)
+        close = difflib.get_close_matches(base or str(name), list(bases), n=1)
+        # Of a close name's versions, the one typed if it exists, else the newest.
+        versions = bases[close[0]] if close else []
+        hint = [next((n for n in versions if n.endswith(f".v{version}")), versions[-1])] if versions else []
         did_you_mean = f" (did you mean {hint[0]!r}?)" if hint else ""
         return f"unknown {self.kind} {name!r}{did_you_mean}; registered: {', '.join(names)}"
 
