@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from mtf_lib.config import ParamsError, read_yaml, validate
 from mtf_lib.errors import CodeError
 
+_stage: ContextVar[str | None] = ContextVar("mtf_validating_stage", default=None)
 
-def load_params(path: str | Path = "params.yaml") -> Any:
-    """Validated params (a pydantic model with one attribute per stage group).
+
+def validating_stage() -> str | None:
+    """The stage whose params are being validated; None for ``mtf check`` and other callers
+    (a check that only one stage needs, such as a pretrained model folder's, runs for it and them)."""
+    return _stage.get()
+
+
+def load_params(path: str | Path = "params.yaml", stage: str | None = None) -> Any:
+    """Validated params (a pydantic model with one attribute per stage group), for ``stage``.
 
     The files in ``task.code`` are imported first (relative to the params file's folder), so the
     task type, components and readers they register are known to the validation.
@@ -39,7 +48,11 @@ def load_params(path: str | Path = "params.yaml") -> Any:
     kind.load_components()
     from mtf_lib.encoders.pretrained import params_folder
 
-    with params_folder(Path(path).parent):  # model.pretrained folders are relative to it
-        params = validate(kind.schema(), data, str(path))
+    token = _stage.set(stage)
+    try:
+        with params_folder(Path(path).parent):  # model.pretrained folders are relative to it
+            params = validate(kind.schema(), data, str(path))
+    finally:
+        _stage.reset(token)
     params.task._folder = Path(path).parent
     return params

@@ -66,7 +66,7 @@ def run_stage(stage: str, description: str | None, paths: tuple[str, ...] = (), 
     from mtf_lib.params import load_params
 
     try:
-        params = load_params(args.pop("params"))
+        params = load_params(args.pop("params"), stage)
     except (ParamsError, CodeError) as exc:
         fail(exc, BAD_PARAMS)
     try:

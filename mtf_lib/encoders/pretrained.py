@@ -80,8 +80,12 @@ def pretrained_problem(value: str, folder: Path) -> str | None:
 
 
 def _check(value: str) -> str:
+    from mtf_lib.params import validating_stage
+
     if _bundle.get() is not None:
         return value  # rebuilding a trained model: the bundle holds the encoder
+    if validating_stage() not in (None, "train"):
+        return value  # only training reads the folder; evaluate and serving read the bundle
     problem = pretrained_problem(value, _params_folder.get() or Path.cwd())
     if problem:
         raise ValueError(problem)

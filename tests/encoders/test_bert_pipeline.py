@@ -107,3 +107,15 @@ def test_a_missing_pretrained_folder_stops_training_before_any_work(bert_task: B
         result.stderr
     )
     assert (bert_task.task / "models" / "model" / "bundle.json").read_bytes() == before
+
+
+def test_only_training_needs_the_pretrained_folder(bert_task: BertTask, tmp_path: Path) -> None:
+    folder = bert_task.task / PRETRAINED
+    kept = shutil.move(folder, tmp_path / "tiny-bert")
+    try:
+        evaluated = run([sys.executable, "stages/evaluate.py"], bert_task.task, check=False)
+        assert evaluated.returncode == 0, evaluated.stderr  # the bundle holds the encoder
+        trained = run([sys.executable, "stages/train.py"], bert_task.task, check=False)
+        assert trained.returncode == 2 and "hf download" in trained.stderr
+    finally:
+        shutil.move(kept, folder)
