@@ -90,3 +90,30 @@ def _vocab_ids(folder: Any) -> dict[str, int]:
     if missing:
         raise ValueError(f"{folder}/vocab.txt has no {' or '.join(missing)}: not a BERT-style vocabulary")
     return vocab
+
+
+class FineTuned(nn.Module):
+    """Base of the models fine-tuned around a ``CharEncoder``: the encoder, its frozen layers, and
+    the parameter groups the Trainer takes (``mtf_lib.encoders.groups``)."""
+
+    def __init__(
+        self,
+        pretrained: str,
+        encoder_lr: float,
+        layer_lr_decay: float = 1.0,
+        freeze: int = 0,
+        gradient_checkpointing: bool = False,
+    ) -> None:
+        super().__init__()
+        from mtf_lib.encoders.groups import freeze_layers
+
+        self.encoder = CharEncoder(pretrained, gradient_checkpointing)
+        freeze_layers(self.encoder.encoder, self.encoder.num_layers, freeze)
+        self.encoder_lr, self.layer_lr_decay = encoder_lr, layer_lr_decay
+
+    def param_groups(self, lr: float, weight_decay: float) -> list[dict[str, Any]]:
+        from mtf_lib.encoders.groups import encoder_param_groups
+
+        return encoder_param_groups(
+            self, self.encoder.encoder, self.encoder.num_layers, lr, self.encoder_lr, weight_decay, self.layer_lr_decay
+        )

@@ -4,16 +4,13 @@ fields: ``codepoints`` [B, L] (0 for padding); ``labels`` [B] when training."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 from torch import nn
 
-from mtf_lib.encoders.groups import encoder_param_groups, freeze_layers
-from mtf_lib.encoders.module import CharEncoder
+from mtf_lib.encoders.module import FineTuned
 
 
-class BertClassifier(nn.Module):
+class BertClassifier(FineTuned):
     def __init__(
         self,
         pretrained: str,
@@ -26,19 +23,11 @@ class BertClassifier(nn.Module):
         freeze: int = 0,
         gradient_checkpointing: bool = False,
     ) -> None:
-        super().__init__()
-        self.encoder = CharEncoder(pretrained, gradient_checkpointing)
-        freeze_layers(self.encoder.encoder, self.encoder.num_layers, freeze)
+        super().__init__(pretrained, encoder_lr, layer_lr_decay, freeze, gradient_checkpointing)
         self.pooling = pooling
         self.dropout = nn.Dropout(dropout)
         self.out = nn.Linear(self.encoder.hidden_size, n_classes)
         self.loss = loss
-        self.encoder_lr, self.layer_lr_decay = encoder_lr, layer_lr_decay
-
-    def param_groups(self, lr: float, weight_decay: float) -> list[dict[str, Any]]:
-        return encoder_param_groups(
-            self, self.encoder.encoder, self.encoder.num_layers, lr, self.encoder_lr, weight_decay, self.layer_lr_decay
-        )
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         codepoints = batch["codepoints"]
