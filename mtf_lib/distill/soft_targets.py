@@ -69,24 +69,32 @@ def in_label_order(probs: np.ndarray, teacher: list[str], student: list[str]) ->
 
 
 class WithSoftTargets:
-    """A train split whose items also carry the teacher's soft targets (field ``soft``): a row per
-    character, or with ``one_row`` (classification) the example's one vector."""
+    """A train split, followed by ``extra`` (the teacher's unlabeled sentences, if any), whose
+    items also carry the teacher's soft targets (field ``soft``: a row per character, or with
+    ``one_row`` (classification) the example's one vector) and ``gold`` (1 for the train
+    split's, 0 for ``extra``'s: their labels are the teacher's, not gold)."""
 
-    def __init__(self, examples: Any, targets: SoftTargets, labels: list[str], one_row: bool = False) -> None:
+    def __init__(
+        self, examples: Any, targets: SoftTargets, labels: list[str], one_row: bool = False, extra: Any = None
+    ) -> None:
         from mtf_lib.errors import InputError
 
-        if len(targets) != len(examples):
+        self.parts = [examples] if extra is None else [examples, extra]
+        total = sum(len(part) for part in self.parts)
+        if len(targets) != total:
             raise InputError(
-                f"the teacher's soft targets cover {len(targets)} examples, the train split has {len(examples)}: "
-                "run the teacher stage again (dvc repro)"
+                f"the teacher's soft targets cover {len(targets)} examples, the train split and unlabeled "
+                f"sentences have {total}: run the teacher stage again (dvc repro)"
             )
         if targets.labels != list(labels):
             raise InputError("the teacher's soft targets are in another label order: run the teacher stage again")
-        self.examples, self.targets, self.one_row = examples, targets, one_row
+        self.targets, self.one_row, self.gold_count = targets, one_row, len(examples)
 
     def __len__(self) -> int:
-        return len(self.examples)
+        return len(self.targets)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         soft = self.targets.get(index)
-        return {**self.examples[index], "soft": soft[0] if self.one_row else soft}
+        gold = index < self.gold_count
+        item = self.parts[0][index] if gold else self.parts[1][index - self.gold_count]
+        return {**item, "soft": soft[0] if self.one_row else soft, "gold": int(gold)}

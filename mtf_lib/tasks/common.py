@@ -37,7 +37,7 @@ NOT_IN_RUN_HASH = (
 
 # Settings added to mtf after runs were made with it, whose default keeps the earlier behaviour:
 # hashed only when set away from that default, so adding one leaves earlier checkpoints resumable.
-HASHED_WHEN_SET = {"train.eval_every": 0, "distill": None}
+HASHED_WHEN_SET = {"train.eval_every": 0, "distill": None, "distill.unlabeled": None}
 
 
 def task_dir(params: Any) -> Path:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 from torch import nn
 from torch.utils.data import DataLoader
 
@@ -181,18 +182,31 @@ def dev_summary(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def distilled(
-    params: Any, paths: StagePaths, train_set: Any, labels: list[str], objective: Any, one_row: bool = False
-) -> tuple[Any, Objective]:
-    """The train set and the Trainer's objective: with a ``distill`` section, the train set with
-    the teacher stage's soft targets and ``objective(alpha, temperature)``; else as they are."""
+    params: Any,
+    paths: StagePaths,
+    train_set: Any,
+    lengths: Any,
+    labels: list[str],
+    objective: Any,
+    encode_silver: Callable[[list[dict]], tuple[Any, Any]],
+    one_row: bool = False,
+) -> tuple[Any, Any, Objective]:
+    """The train set, its lengths and the Trainer's objective: with a ``distill`` section, the
+    train set followed by the teacher stage's unlabeled sentences (``encode_silver`` encodes their
+    records into a data set and its lengths; their items have ``gold`` 0) with the teacher's soft targets, and
+    ``objective(alpha, temperature)``; else as they are."""
     if getattr(params, "distill", None) is None:
-        return train_set, model_loss
+        return train_set, lengths, model_loss
     from mtf_lib.distill.soft_targets import SoftTargets, WithSoftTargets
+    from mtf_lib.distill.teacher import read_silver
 
     targets = SoftTargets.load(paths.teacher)
     if abs(targets.temperature - params.distill.temperature) > 1e-9:
         from mtf_lib.errors import InputError
 
         raise InputError("the teacher's soft targets were made at another distill.temperature: run the teacher stage")
-    soft = WithSoftTargets(train_set, targets, labels, one_row)
-    return soft, objective(params.distill.alpha, params.distill.temperature)
+    silver = read_silver(paths.teacher)
+    extra, extra_lengths = encode_silver(silver) if silver else (None, [])
+    soft = WithSoftTargets(train_set, targets, labels, one_row, extra)
+    all_lengths = np.concatenate([np.asarray(lengths, np.int64), np.asarray(extra_lengths, np.int64)])
+    return soft, all_lengths, objective(params.distill.alpha, params.distill.temperature)

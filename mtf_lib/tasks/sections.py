@@ -87,6 +87,12 @@ class DistillParams(Section):
     teacher: str = Field(min_length=1, description="the teacher's bundle folder, relative to the task folder")
     alpha: Annotated[float, Field(ge=0, le=1, description="weight of the teacher's term; 0: gold labels only")] = 0.5
     temperature: Annotated[float, Field(gt=0, le=20, description="softens both distributions (T > 1)")] = 2.0
+    unlabeled: str | None = Field(
+        None,
+        description="a UTF-8 file of raw sentences, one per line, relative to the task folder: the teacher "
+        "labels them and the student learns its soft targets there too (no gold loss); list it in the "
+        "teacher stage's deps",
+    )
 
 
 def monitor_maximized(params: Any) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -57,3 +58,33 @@ def test_the_student_trains_on_the_teachers_soft_targets(student: Path) -> None:
     (student / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
     status = json.loads(run(["dvc", "status", "--json", "dvc.yaml"], student).stdout)
     assert "train" in status and "teacher" not in status, status
+
+
+def test_the_teacher_labels_unlabeled_sentences_for_the_student(student: Path) -> None:
+    texts = [json.loads(line)["text"] for line in (student / "data/preprocessed/test.jsonl").open(encoding="utf-8")]
+    texts = [t.strip() for t in texts[:20] if t.strip()]
+    (student / "unlabeled.txt").write_text("\n".join(["", *texts, "   "]) + "\n", encoding="utf-8")
+    params = yaml.safe_load((student / "params.yaml").read_text(encoding="utf-8"))
+    params["distill"]["unlabeled"] = "unlabeled.txt"
+    (student / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    pipeline = yaml.safe_load((student / "dvc.yaml").read_text(encoding="utf-8"))
+    pipeline["stages"]["teacher"]["deps"].append("unlabeled.txt")
+    pipeline["stages"]["teacher"]["params"].append("distill.unlabeled")
+    (student / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False), encoding="utf-8")
+
+    out = run(["dvc", "repro", "dvc.yaml"], student).stdout
+    assert "Running stage 'teacher'" in out and "Running stage 'train'" in out
+    summary = json.loads(next(line for line in out.splitlines() if line.startswith("teacher: "))[len("teacher: ") :])
+    assert summary["unlabeled"] == len(texts), summary  # blank lines skipped
+    silver = [json.loads(line) for line in (student / "data/teacher/unlabeled.jsonl").open(encoding="utf-8")]
+    assert [r["text"] for r in silver] == texts
+    labels = json.loads((student / "data/dataset/vocab/labels.json").read_text(encoding="utf-8"))
+    names = labels["tokens"] if isinstance(labels, dict) else labels
+    for record in silver:  # the teacher's labels, in the student's label set
+        assert set(np.atleast_1d(record.get("tags", record.get("label")))) <= set(names)
+    assert run(["dvc", "status", "dvc.yaml"], student).stdout.strip().endswith("up to date.")
+
+    (student / "unlabeled.txt").unlink()
+    failed = run(["python", "stages/teacher.py"], student, check=False)
+    assert failed.returncode == 3 and "unlabeled.txt not found" in failed.stderr, failed.stderr
+    assert (student / "data/teacher/soft_targets.npz").is_file()  # a refused run loses nothing

@@ -152,3 +152,30 @@ def test_soft_targets_round_trip_and_follow_the_students_label_order(tmp_path: P
     loaded = SoftTargets.load(tmp_path)
     assert len(loaded) == 2 and loaded.labels == ["B-PER", "O"] and loaded.temperature == 2.0
     np.testing.assert_allclose(loaded.get(1), reordered[1], atol=1e-3)
+
+
+def test_unlabeled_rows_add_the_teachers_term_but_no_gold_loss() -> None:
+    torch.manual_seed(0)
+    teacher = TinyTagger()
+    batch = batches(teacher, 2.0, n=1)[0]
+    torch.manual_seed(1)
+    student = TinyTagger()
+    objective = TaggingDistillation(alpha=0.3, temperature=2.0)
+    gold = torch.tensor([1, 1, 0, 0])
+    mixed = objective(student, {**batch, "gold": gold})
+    # The gold loss is the labelled rows' alone; the divergence is over every row.
+    with torch.no_grad():
+        emissions = student({"chars": batch["chars"]})["emissions"]
+        rows = gold.bool()
+        expected_gold = student.head(emissions[rows], batch["labels"][rows], batch["mask"][rows])
+        log_student = student.head.crf.log_marginals(emissions, batch["mask"], 2.0)
+        expected_kd = kl_to_teacher(log_student, batch["soft"], batch["mask"]) * 4.0
+    torch.testing.assert_close(mixed.detach(), 0.7 * expected_gold + 0.3 * expected_kd)
+    # An unlabeled sentence's (the teacher's) labels change nothing; a gold one's do.
+    relabelled = {**batch, "gold": gold, "labels": batch["labels"].clone()}
+    relabelled["labels"][2:] = (relabelled["labels"][2:] + 1) % 3
+    torch.testing.assert_close(objective(student, relabelled), mixed)
+    all_gold = objective(student, {**batch, "gold": torch.ones(4, dtype=torch.int64)})
+    torch.testing.assert_close(all_gold, objective(student, batch))  # no gold field: every row is gold
+    none_gold = objective(student, {**batch, "gold": torch.zeros(4, dtype=torch.int64)})
+    torch.testing.assert_close(none_gold.detach(), 0.3 * expected_kd)

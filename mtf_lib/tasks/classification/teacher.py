@@ -1,5 +1,5 @@
 """Teacher stage of a classification task: a trained classifier's class probabilities, softened
-to ``distill.temperature``, on the train split."""
+to ``distill.temperature``, on the train split and on ``distill.unlabeled``'s sentences."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from mtf_lib.distill.teacher import run_teacher
+from mtf_lib.distill.teacher import TeacherTask, run_teacher
 from mtf_lib.stage import StagePaths
+from mtf_lib.tasks.classification.features import tokenize_texts
 
 
 def tempered(probabilities: np.ndarray, temperature: float) -> np.ndarray:
@@ -19,9 +20,23 @@ def tempered(probabilities: np.ndarray, temperature: float) -> np.ndarray:
     return exp / exp.sum(-1, keepdims=True)
 
 
-def teacher(params: Any, paths: StagePaths) -> dict[str, Any]:
-    def targets(predictor: Any, texts: list[str], temperature: float) -> tuple[list, list[str]]:
-        probabilities = tempered(predictor.probabilities(texts), temperature)
-        return [row[None, :] for row in probabilities], list(predictor.labels)
+def _targets(predictor: Any, texts: list[str], temperature: float) -> tuple[list, list[str]]:
+    probabilities = tempered(predictor.probabilities(texts), temperature)
+    return [row[None, :] for row in probabilities], list(predictor.labels)
 
-    return run_teacher(params, paths, targets, lambda record: record["label"])
+
+def _records(texts: list[str], params: Any) -> list[dict]:
+    texts, tokens = tokenize_texts(texts, params.tokenizer, params.normalize, params.workers)
+    return [{"text": text, "tokens": text_tokens} for text, text_tokens in zip(texts, tokens, strict=True)]
+
+
+CLASSIFICATION_TEACHER = TeacherTask(
+    targets=_targets,
+    gold=lambda record: record["label"],
+    records=_records,
+    silver=lambda record, labels: {**record, "label": labels[0]},
+)
+
+
+def teacher(params: Any, paths: StagePaths) -> dict[str, Any]:
+    return run_teacher(params, paths, CLASSIFICATION_TEACHER)

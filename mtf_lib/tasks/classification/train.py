@@ -10,7 +10,7 @@ from mtf_lib.distill.objective import ClassificationDistillation
 from mtf_lib.models.class_ensemble import ClassifierEnsemble
 from mtf_lib.plugins import code_record
 from mtf_lib.stage import StagePaths
-from mtf_lib.tasks.classification.dataset import EncodedSplit
+from mtf_lib.tasks.classification.dataset import EncodedSplit, encode_split
 from mtf_lib.tasks.classification.features import collate
 from mtf_lib.tasks.classification.infer import class_probabilities
 from mtf_lib.tasks.classification.model_io import build_model, save_classification_bundle
@@ -42,14 +42,20 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         probabilities = class_probabilities(m, dev_inputs, len(labels), 2 * tp.batch_size)
         return metric(gold_dev, [labels[i] for i in probabilities.argmax(1)]).overall
 
-    training, objective = distilled(params, paths, train_set, labels, ClassificationDistillation, one_row=True)
+    def encode_silver(records: list[dict]) -> tuple[EncodedSplit, Any]:
+        split = encode_split(records, vocabs, params.dataset.max_len)
+        return split, split.lengths()
+
+    training, lengths, objective = distilled(
+        params, paths, train_set, train_set.lengths(), labels, ClassificationDistillation, encode_silver, one_row=True
+    )
     fitted = fit_members(
         params,
         paths,
         dist,
         lambda: build_model(params.model, vocabs, meta_base),
         training,
-        train_set.lengths(),
+        lengths,
         collate,
         evaluate,
         ClassifierEnsemble,

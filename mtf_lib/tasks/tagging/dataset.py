@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import Vocab, save_vocabs
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
-from mtf_lib.tasks.tagging.features import char_bigrams, encode
+from mtf_lib.tasks.tagging.features import char_bigrams, encode_split
 from mtf_lib.text.schemes import split_tag
 from mtf_lib.text.softword import LEXICON_SYMBOLS, SOFTWORD_TAGS
 
@@ -44,17 +43,6 @@ def build_vocabs(
         "lexicon": Vocab(LEXICON_SYMBOLS),
         "labels": Vocab(["O", *(f"{p}-{k}" for k in sorted(types) for p in sorted(prefixes))], unknown=False),
     }
-
-
-def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
-    fields: dict[str, list[list[int]]] = {}
-    labels = vocabs["labels"]
-    for record in records:
-        ids = encode(record["text"], record["softwords"], record["lexicon"], vocabs)
-        ids["labels"] = labels.ids(record["tags"])
-        for name, seq in ids.items():
-            fields.setdefault(name, []).append(seq)
-    return RaggedArrays.from_sequences(fields)
 
 
 def build_dataset(params: Any, paths: StagePaths) -> dict[str, int]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mtf_lib.data.padding import pad_batch
 from mtf_lib.data.vocab import Vocab
+
+if TYPE_CHECKING:
+    from mtf_lib.data.encoding import RaggedArrays
 
 BOS, EOS = "<s>", "</s>"
 
@@ -45,3 +49,17 @@ def collate(examples: Sequence[dict[str, np.ndarray]]) -> dict:
     if "bigrams_left" in batch:
         batch["bigrams"] = torch.stack([batch.pop("bigrams_left"), batch.pop("bigrams_right")], dim=-1)
     return batch
+
+
+def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
+    """Preprocessed records (text, tags, softwords, lexicon) as the arrays the train stage reads."""
+    from mtf_lib.data.encoding import RaggedArrays  # here: predicting (features' other use) needs no arrays
+
+    fields: dict[str, list[list[int]]] = {}
+    labels = vocabs["labels"]
+    for record in records:
+        ids = encode(record["text"], record["softwords"], record["lexicon"], vocabs)
+        ids["labels"] = labels.ids(record["tags"])
+        for name, seq in ids.items():
+            fields.setdefault(name, []).append(seq)
+    return RaggedArrays.from_sequences(fields)

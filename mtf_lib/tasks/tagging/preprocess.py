@@ -28,21 +28,26 @@ def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
     reader = build_component("reader", params.format)
     splits = {split: read_split(reader, Path(getattr(params, split)), split, params) for split in SPLITS}
     for split, sentences in splits.items():
-        texts = ["".join(s.chars) for s in sentences]
-        if params.normalize:
-            texts = [normalize_text(t) for t in texts]
-        softwords = softword_features(texts, params.workers) if params.softword else [""] * len(texts)
-        lexicon = lexicon_features(texts, params.workers) if params.lexicon else [""] * len(texts)
+        records = text_records(["".join(s.chars) for s in sentences], params)
         with atomic_write(out_dir / f"{split}.jsonl", "w") as out:
-            for text, sentence, soft, lex in zip(texts, sentences, softwords, lexicon, strict=True):
-                record = {
-                    "text": text,
-                    "tags": convert(sentence.tags, params.scheme),
-                    "softwords": soft,
-                    "lexicon": lex,
-                }
+            for record, sentence in zip(records, sentences, strict=True):
+                record["tags"] = convert(sentence.tags, params.scheme)
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return {split: len(sentences) for split, sentences in splits.items()}
+
+
+def text_records(texts: list[str], params: Any) -> list[dict[str, str]]:
+    """Per text, what the dataset stage encodes besides tags: the text (normalised with
+    ``preprocess.normalize``; one character per character, so offsets hold), its soft-words and
+    lexicon matches. ``params`` is the preprocess section."""
+    if params.normalize:
+        texts = [normalize_text(t) for t in texts]
+    softwords = softword_features(texts, params.workers) if params.softword else [""] * len(texts)
+    lexicon = lexicon_features(texts, params.workers) if params.lexicon else [""] * len(texts)
+    return [
+        {"text": text, "softwords": soft, "lexicon": lex}
+        for text, soft, lex in zip(texts, softwords, lexicon, strict=True)
+    ]
 
 
 def read_split(reader: Any, source: Path, split: str, params: Any) -> list[TaggedSentence]:

@@ -14,7 +14,7 @@ from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import model_components, task_dir
 from mtf_lib.tasks.fitting import distilled, distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.tagging.decode import decode_examples
-from mtf_lib.tasks.tagging.features import collate
+from mtf_lib.tasks.tagging.features import collate, encode_split
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.threads import set_threads
@@ -50,8 +50,13 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     def evaluate(m: Any) -> dict[str, float]:
         return metric(gold_dev, decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)).overall
 
-    lengths = train_set.arrays.lengths
-    training, objective = distilled(params, paths, train_set, vocabs["labels"].tokens, TaggingDistillation)
+    def encode_silver(records: list[dict]) -> tuple[Examples, Any]:
+        arrays = encode_split(records, vocabs)
+        return Examples(arrays), arrays.lengths
+
+    training, lengths, objective = distilled(
+        params, paths, train_set, train_set.arrays.lengths, vocabs["labels"].tokens, TaggingDistillation, encode_silver
+    )
     fitted = fit_members(
         params,
         paths,
