@@ -4,8 +4,9 @@ The template asks for a task type and that type's own options, and takes the res
 task type's registered template (``mtf_lib.tasks.template``), so that it names no task type:
 
 - ``task_type_options(task_type)``: the type's options with their defaults (``tag_scheme=BIOES``);
-- ``task_file(task_type, options, name)``: its ``params.yaml`` groups, ``README.md`` part or
-  ``dvc.yaml`` stages, rendered with the options' values; ``task_has(task_type, name)``: whether
+- ``task_file(task_type, options, name[, output_dir, task_slug])``: its ``params.yaml`` groups,
+  ``README.md`` part or ``dvc.yaml`` stages, rendered with the options' values (and, for
+  ``dvc.yaml``, ``library(stage)``: the stage's mtf_lib deps); ``task_has(task_type, name)``: whether
   it has that file (a type without ``dvc.yaml`` gets the template's four stages);
 - ``library_deps(output_dir, task_slug, task_type, stage)``: the mtf_lib files a stage runs
   (``mtf_lib/tasks/<type>/library_deps.py``), as paths from the generated task into the mtf
@@ -59,13 +60,33 @@ def task_type_options(task_type: str) -> str:
         return ""
 
 
-def task_file(task_type: str, options: str, name: str) -> str:
+def task_file(task_type: str, options: str, name: str, output_dir: str = "", task_slug: str = "") -> str:
+    """A type's own ``dvc.yaml`` also gets ``library(stage)``: the stage's mtf_lib deps as list
+    items (``library_deps``; none outside a checkout)."""
     spec = task_template(task_type)
-    return spec.render(name, spec.option_values(options, task_type))
+
+    def library(stage: str) -> str:
+        deps = library_deps(output_dir, task_slug, task_type, stage) if output_dir else []
+        return "".join(f"\n      - {dep}" for dep in deps)
+
+    return spec.render(name, {**spec.option_values(options, task_type), "library": library})
 
 
 def task_has(task_type: str, name: str) -> bool:
     return task_template(task_type).has(name)
+
+
+def task_example(task_type: str) -> str:
+    """The body of an example predict request of the type's REST endpoint (its ``ApiSpec``)."""
+    import json
+
+    spec = mtf_registry().task_types.get(task_type).api_spec()
+    return json.dumps(dict(spec.example), ensure_ascii=False) if spec is not None else '{"texts": ["..."]}'
+
+
+def task_stages(task_type: str) -> list[str]:
+    """The type's stage names (``baseline``: the pair-scoring type's stage without training)."""
+    return list(mtf_registry().task_types.get(task_type).stages)
 
 
 def checkout_of(task: Path) -> Path | None:
@@ -95,5 +116,7 @@ class MtfExtension(Extension):
             task_type_options=task_type_options,
             task_file=task_file,
             task_has=task_has,
+            task_example=task_example,
+            task_stages=task_stages,
             library_deps=library_deps,
         )

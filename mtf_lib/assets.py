@@ -45,6 +45,8 @@ def _github(repo: str, commit: str, path: str) -> str:
 
 
 _RESUME = ("luopeixiang/named_entity_recognition", "8073771816613d84274e7528e07026f620041558")
+_SAS = ("aleversn/SAS-Datasets", "9e1a866d58edaa0d78af374d2f3529a10d72239a")
+_STS = ("shuxinyin/SimCSE-Pytorch", "c5bc95a68dee4bdc53856cf2850d9795d7e748d4")
 
 DATASETS: dict[str, Dataset] = {
     "resume_ner": Dataset(
@@ -66,6 +68,34 @@ DATASETS: dict[str, Dataset] = {
                 _github(*_RESUME, "ResumeNER/test.char.bmes"),
                 "c4a9f42622819a4b59f66e184d446ebfa89b2f1dbba06e11d70675e59fe7e79b",
             ),
+        ),
+    ),
+    "sas_ads": Dataset(
+        "sas_ads",
+        "SAS ADS: Chinese short-answer grading (data structures and algorithms), scores 0-10, Apache-2.0",
+        (
+            RemoteFile(
+                "train.jsonl",
+                _github(*_SAS, "ADS/train.jsonl"),
+                "6fcbcc2ee5f58f3ab558fdf623e81999a25f58fc122ab13a68a2c16191afaf84",
+            ),
+            RemoteFile(
+                "test.jsonl",
+                _github(*_SAS, "ADS/test.jsonl"),
+                "d4400a05768ccf936ee02fbcd3a5b7711defce323836d5cbceff0033066ee237",
+            ),
+        ),
+    ),
+    "cnsd_sts_b": Dataset(
+        "cnsd_sts_b",
+        "Chinese STS-B (CNSD): sentence pairs with similarity 0-5, research use only",
+        tuple(
+            RemoteFile(f"cnsd-sts-{split}.txt", _github(*_STS, f"data/STS-B/cnsd-sts-{split}.txt"), digest)
+            for split, digest in (
+                ("train", "68a8f758d0c678fb12398d1c56220988ef044175b7227147bfa0c8e08edcdb2d"),
+                ("dev", "04aca7d45648569ab1e752dc2aa29f432bd3ec610ab7e849df47fdfa9b2ac6a5"),
+                ("test", "db7bc060e89b850df2f5250a28ea582452a9df1a9d52e2d94ff0adbf3de4d3fb"),
+            )
         ),
     ),
 }

@@ -119,3 +119,25 @@ def confusion_matrix(gold: Sequence[str], predicted: Sequence[str], labels: Sequ
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="share of the gold class")
         save_png(fig, path)
         plt.close(fig)
+
+
+def score_scatter(gold: Sequence[float], predicted: Sequence[float], path: Path, title: str) -> None:
+    """Predicted against gold scores (numbers or their strings), one translucent dot per pair so
+    that integer gold scores show where predictions pile up, with the line where they agree."""
+    import numpy as np
+
+    plt = pyplot()
+    y = np.asarray([float(g) for g in gold], dtype=np.float64)
+    p = np.asarray([float(v) for v in predicted], dtype=np.float64)
+    fig, ax = plt.subplots(figsize=(4.8, 4.6))
+    ax.scatter(y, p, s=10, alpha=0.35, color="#4C72B0", edgecolors="none")
+    if len(y):
+        low, high = float(min(y.min(), p.min())), float(max(y.max(), p.max()))
+        ax.plot([low, high], [low, high], color="#C44E52", linewidth=1, label="predicted = gold")
+        ax.legend(loc="upper left", fontsize=8)
+    ax.set_xlabel("gold score")
+    ax.set_ylabel("predicted score")
+    ax.set_title(f"{title} (n={len(y)})", fontsize=10)
+    ax.grid(alpha=0.3)
+    save_png(fig, path)
+    plt.close(fig)

@@ -215,6 +215,7 @@ task_types = Registry(
     lazy={
         "tagging": "mtf_lib.tasks.tagging.task_type",
         "classification": "mtf_lib.tasks.classification.task_type",
+        "pair_scoring": "mtf_lib.tasks.pair_scoring.task_type",
     },
     versioned=False,
 )

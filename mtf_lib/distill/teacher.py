@@ -46,7 +46,7 @@ def read_unlabeled(path: Path) -> list[str]:
     if not path.is_file():
         raise InputError(f"distill.unlabeled: {path} not found (a UTF-8 file of raw sentences, one per line)")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # -sig: a BOM from Windows editors is no text
     except UnicodeDecodeError as exc:
         raise InputError(f"distill.unlabeled: {path} is not UTF-8 ({exc.reason} at byte {exc.start})") from None
     texts = [line.strip() for line in lines if line.strip()]

@@ -50,6 +50,41 @@ class CharEncoder(nn.Module):
         first = self._encode(ids[:, : self.window], mask[:, : self.window])[:, 0]
         return first, self._windows(ids, mask) * mask.unsqueeze(-1)
 
+    def encode_pair(self, a: torch.Tensor, a_mask: torch.Tensor, b: torch.Tensor, b_mask: torch.Tensor) -> torch.Tensor:
+        """``[N, H]``: the ``[CLS]`` vector of ``[CLS] a [SEP] b [SEP]`` (token types 0, then 1),
+        from code points ``a`` [N, La] and ``b`` [N, Lb] (their masks: a prefix of each row).
+
+        A pair longer than the positions loses characters from the ends of its sides as the
+        tokenizers' ``longest_first`` cuts, so the shorter side stays whole when it can.
+        """
+        budget = self.window - 1  # the pair's second [SEP]
+        la, lb = a_mask.sum(1), b_mask.sum(1)
+        # As the (fast) Hugging Face tokenizers cut: the shorter side whole if it fits in half the
+        # budget, else half (rounded down; on a tie that side is a); the longer side the rest.
+        shorter = torch.minimum(la, lb)
+        keep_short = torch.where(2 * shorter > budget, torch.full_like(shorter, budget // 2), shorter)
+        keep_long = torch.minimum(torch.maximum(la, lb), budget - keep_short)
+        a_longer = la > lb
+        keep_a = torch.where(a_longer, keep_long, keep_short)
+        keep_b = torch.where(a_longer, keep_short, keep_long)
+        ids_a, ids_b = self.char_ids[a].long(), self.char_ids[b].long()
+        width = int((keep_a + keep_b).max()) + 3 if a.size(0) else 3
+        col = torch.arange(width, device=a.device)[None, :]
+        ka, kb = keep_a[:, None], keep_b[:, None]
+        from_a = (col >= 1) & (col <= ka)
+        from_b = (col >= ka + 2) & (col <= ka + kb + 1)
+        framed = torch.full((a.size(0), width), self.pad_id, dtype=torch.long, device=a.device)
+        framed = torch.where(col == 0, self.cls_id, framed)
+        framed = torch.where(from_a, _take(ids_a, (col - 1).expand(a.size(0), -1)), framed)
+        framed = torch.where(from_b, _take(ids_b, col - ka - 2), framed)
+        framed = torch.where((col == ka + 1) | (col == ka + kb + 2), self.sep_id, framed)
+        attention = col <= ka + kb + 2
+        inputs = {"input_ids": framed, "attention_mask": attention.long()}
+        # Only an encoder with segment embeddings reads token types (not RoBERTa's one, nor DistilBERT).
+        if getattr(self.encoder.config, "type_vocab_size", 0) >= 2:
+            inputs["token_type_ids"] = ((col >= ka + 2) & attention).long()
+        return self.encoder(**inputs).last_hidden_state[:, 0]
+
     def _encode(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """``[B, L + 2, H]``: the encoder's output over ``[CLS] ids [SEP]``."""
         batch, length = ids.shape
@@ -80,6 +115,13 @@ class CharEncoder(nn.Module):
             out[:, start : start + size][:, take] = hidden[:, take]
             best[start : start + size] = torch.maximum(best[start : start + size], margin)
         return out
+
+
+def _take(ids: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """``ids[row, index]`` where the index is in range; anything (later overwritten) elsewhere."""
+    if ids.size(1) == 0:
+        return torch.zeros_like(index)
+    return ids.gather(1, index.clamp(0, ids.size(1) - 1))
 
 
 def _vocab_ids(folder: Any) -> dict[str, int]:

@@ -53,9 +53,15 @@ def write_bundle(directory: str | Path, meta: dict[str, Any], fill: Callable[[Pa
 
 
 def save_model_bundle(
-    directory: str | Path, task_type: str, model: Any, vocabs: dict[str, Any], meta: dict[str, Any]
+    directory: str | Path,
+    task_type: str,
+    model: Any,
+    vocabs: dict[str, Any],
+    meta: dict[str, Any],
+    extra: Callable[[Path], None] | None = None,
 ) -> Path:
-    """A bundle of ``model``'s weights (safetensors), ``vocabs`` and ``meta`` for ``task_type``."""
+    """A bundle of ``model``'s weights (safetensors), ``vocabs`` and ``meta`` for ``task_type``;
+    ``extra(folder)`` writes what else serving needs (fitted features) into the bundle's folder."""
     from safetensors.torch import save
 
     from mtf_lib.data.vocab import save_vocabs
@@ -70,6 +76,8 @@ def save_model_bundle(
         owner = next((m for m in model.modules() if hasattr(m, "save_bundle_files")), None)
         if owner is not None:
             owner.save_bundle_files(tmp)
+        if extra is not None:
+            extra(tmp)
 
     return write_bundle(directory, {"task_type": task_type, **meta}, fill)
 

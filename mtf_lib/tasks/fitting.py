@@ -24,6 +24,7 @@ from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import run_hash, task_dir
 from mtf_lib.tasks.sections import monitor_maximized
 from mtf_lib.training.distributed import DistInfo, init_distributed, launch_info, shutdown
+from mtf_lib.training.fingerprint import data_hash
 from mtf_lib.training.seed import seed_everything
 from mtf_lib.training.trainer import FitResult, Objective, Trainer, model_loss
 
@@ -52,6 +53,7 @@ def fit_task(
     dist: DistInfo,
     progress: bool,
     objective: Objective = model_loss,
+    data_hash: str | None = None,
 ) -> tuple[Trainer, FitResult]:
     """Fit ``model`` on length-bucketed batches of ``train_set``, resuming from checkpoints."""
     tp = params.train
@@ -72,6 +74,7 @@ def fit_task(
         progress,
         maximize=monitor_maximized(params),
         objective=objective,
+        data_hash=data_hash,
     )
     return trainer, trainer.fit(resume=True)
 
@@ -108,6 +111,7 @@ def fit_members(
     count = getattr(tp, "ensemble", 1)
     if dist.is_main:
         tidy_checkpoints(paths.checkpoints, count)
+    learnt_from = data_hash([paths.dataset, paths.teacher] if getattr(params, "distill", None) else [paths.dataset])
     trained, results = [], []
     for k in range(count):
         member_params = params.model_copy(update={"train": tp.model_copy(update={"seed": tp.seed + k})})
@@ -127,6 +131,7 @@ def fit_members(
             dist,
             paths.progress,
             objective,
+            learnt_from,
         )
         trained.append(trainer.model)
         results.append(result)

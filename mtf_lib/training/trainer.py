@@ -69,8 +69,12 @@ class Trainer:
         progress: bool = True,
         maximize: bool = True,
         objective: Objective = model_loss,
+        data_hash: str | None = None,
     ) -> None:
         self.settings = settings
+        # What the run learns from (mtf_lib.training.fingerprint): a checkpoint of other data
+        # is not resumed, as one of other params is not.
+        self.data_hash = data_hash
         self.maximize = maximize
         self.objective = objective
         self.eval_every = getattr(settings, "eval_every", 0)
@@ -259,6 +263,7 @@ class Trainer:
     def state_dict(self) -> dict[str, Any]:
         return {
             "run_hash": self.run_hash,
+            "data_hash": self.data_hash,
             "epoch": self.epoch,
             "global_step": self.global_step,
             "batches_done": self.batches_done,
@@ -292,6 +297,13 @@ class Trainer:
             self.log(
                 f"checkpoint in {self.checkpoint_dir} was made with different params "
                 f"(params hash {state.get('run_hash')!r}, now {self.run_hash!r}); not resuming, starting fresh"
+            )
+            return 0
+        # A checkpoint from before data hashes were kept has none: it is resumed on its params alone.
+        if state.get("data_hash") is not None and self.data_hash is not None and state["data_hash"] != self.data_hash:
+            self.log(
+                f"checkpoint in {self.checkpoint_dir} was made on other training data "
+                f"(data hash {state['data_hash']!r}, now {self.data_hash!r}); not resuming, starting fresh"
             )
             return 0
         self.model.load_state_dict(state["model"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -30,15 +31,24 @@ def flask_server(web_project: WebProject) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+@contextmanager
+def launched_browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, off the network (fails when it is not installed)."""
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail("Chromium is not installed: `make browser` installs Debian's chromium package")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with launched_browser() as browser:
         yield browser
-        browser.close()
 
 
 def test_typing_a_sentence_highlights_its_entities(flask_server: str, browser: Browser) -> None:

@@ -1,0 +1,1 @@
+"""Pair scoring: score a text against one or more references (sentence similarity, short-answer grading)."""

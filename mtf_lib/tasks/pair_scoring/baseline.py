@@ -1,0 +1,37 @@
+"""Baseline stage: two scorers that need no training — the char TF-IDF cosine (mapped to the
+score scale by a per-group linear fit on train) and a gradient-boosted regressor over
+lexical-overlap features — scored on test with the task's metric, so a trained model's
+``metrics/eval.json`` has a trivial one beside it (``metrics/baseline.json``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mtf_lib import registry
+from mtf_lib.errors import InputError
+from mtf_lib.io import write_json
+from mtf_lib.stage import StagePaths
+from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.pair_scoring.train import metric_range
+
+BASELINE_FILE = "baseline.json"
+
+
+def baseline(params: Any, paths: StagePaths) -> dict[str, Any]:
+    from mtf_lib.tasks.pair_scoring import baselines
+
+    target = params.preprocess.target
+    if target.kind != "score":
+        raise InputError("the baseline stage scores regression targets (preprocess.target.kind: score)")
+    train = read_preprocessed(paths.preprocessed / "train.jsonl")
+    test = read_preprocessed(paths.preprocessed / "test.jsonl")
+    metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
+    gold, groups = [r["target"] for r in test], [r["group"] for r in test]
+    results = {}
+    for name, scorer in baselines.BASELINES.items():
+        predicted = scorer(train, test, seed=params.baseline.seed, low=target.min, high=target.max)
+        results[name] = {k: round(v, 6) for k, v in metric(gold, predicted, groups).overall.items()}
+    summary = {"test": results, "examples": len(test)}
+    write_json(Path(paths.metrics) / BASELINE_FILE, summary)
+    return summary

@@ -1,0 +1,117 @@
+"""Train stage: build the model from params, fit it with the Trainer (an ensemble with
+``train.ensemble``), calibrate its outputs on dev, save the bundle."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from mtf_lib import registry
+from mtf_lib.data.vocab import load_vocabs
+from mtf_lib.plugins import code_record
+from mtf_lib.stage import StagePaths
+from mtf_lib.tasks.common import model_components, read_preprocessed, task_dir
+from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
+from mtf_lib.tasks.pair_scoring.dataset import encoder_for
+from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
+from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
+from mtf_lib.tasks.pair_scoring.ensemble import PairEnsemble
+from mtf_lib.tasks.pair_scoring.features import collate
+from mtf_lib.tasks.pair_scoring.infer import pair_outputs
+from mtf_lib.tasks.pair_scoring.model_io import build_model, save_pair_bundle
+from mtf_lib.training.distributed import DistInfo
+from mtf_lib.training.threads import set_threads
+
+
+def train(params: Any, paths: StagePaths) -> dict[str, Any]:
+    set_threads(params.train.threads)
+    resumed = distributed(lambda dist: _train(params, paths, dist))
+    return write_dev_metrics(paths, resumed)
+
+
+def predictions(model: Any, pairs: EncodedPairs, encoder: PairEncoder, batch_size: int) -> list[Any]:
+    """Scores on the target's scale (kind score) or labels (kind label) of encoded pairs."""
+    outputs = pair_outputs(model, pairs, encoder.kind, batch_size)
+    if encoder.kind == "label":
+        return [encoder.vocabs["labels"].tokens[i] for i in outputs.argmax(1)]
+    return encoder.scores_of(outputs)
+
+
+def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> tuple[float, float]:
+    """The least-squares line from the model's dev outputs to the gold scores' [0, 1] units; the
+    identity where it would not be increasing (an increasing map leaves every rank in place)."""
+    targets = np.asarray([encoder.target_of(g) for g in gold], dtype=np.float64)
+    if len(units) < 2 or np.ptp(units) == 0:
+        return 1.0, 0.0
+    slope, intercept = np.polyfit(units.astype(np.float64), targets, 1)
+    return (float(slope), float(intercept)) if slope > 0 else (1.0, 0.0)
+
+
+def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
+    tp = params.train
+    vocabs = load_vocabs(paths.dataset / "vocab")
+    overlap_dir = Path(paths.dataset) / OVERLAP_DIR
+    encoder = encoder_for(params, vocabs, None)
+    train_set = EncodedPairs.load(paths.dataset / "train.npz")
+    dev_set = EncodedPairs.load(paths.dataset / "dev.npz")
+    dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
+    gold_dev = [r["target"] for r in dev_records]
+    groups_dev = [r["group"] for r in dev_records]
+    target = params.preprocess.target
+    metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
+    meta_base = {
+        "target": {"kind": target.kind, "low": encoder.low, "high": encoder.high},
+        "n_features": int(train_set.features[0].shape[-1]) if len(train_set) else 0,
+        "dataset": params.dataset.model_dump(mode="json"),
+    }
+
+    def evaluate(m: Any) -> dict[str, float]:
+        """Dev scores of ``m``'s outputs calibrated on dev as the kept model's will be (a ranking
+        loss leaves their scale free; clipped uncalibrated outputs would tie and skew the ranks)."""
+        scoring = calibrated(m)
+        return metric(gold_dev, predictions(m, dev_set, scoring, 2 * tp.batch_size), groups_dev).overall
+
+    def calibrated(m: Any) -> PairEncoder:
+        if target.kind != "score":
+            return encoder
+        slope, intercept = calibration(pair_outputs(m, dev_set, "score", 2 * tp.batch_size), gold_dev, encoder)
+        return dataclasses.replace(encoder, slope=slope, intercept=intercept)
+
+    fitted = fit_members(
+        params,
+        paths,
+        dist,
+        lambda: build_model(params.model, vocabs, meta_base),
+        train_set,
+        train_set.lengths(),
+        collate,
+        evaluate,
+        PairEnsemble,
+    )
+    if dist.is_main:
+        dev_metrics = fitted.dev_metrics
+        if target.kind == "score":
+            scoring = calibrated(fitted.model)
+            meta_base["target"]["calibration"] = [scoring.slope, scoring.intercept]
+            dev_metrics = evaluate(fitted.model)  # an ensemble's, calibrated as it is served
+        meta = {
+            "model": params.model,
+            "preprocess": params.preprocess.model_dump(mode="json"),
+            **meta_base,
+            "params": params.model_dump(mode="json"),
+            "dev_metrics": dev_metrics,
+            "best_epoch": fitted.best_epoch,
+            "ensemble": tp.ensemble,
+            "members": fitted.members,
+            "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
+        }
+        save_pair_bundle(paths.bundle, fitted.model, vocabs, meta, overlap_dir if overlap_dir.is_dir() else None)
+    return fitted.resumed_from_epoch
+
+
+def metric_range(target: Any) -> dict[str, Any]:
+    """The metric factory's settings: the score range (kind score), or none (kind label)."""
+    return {"low": target.min, "high": target.max} if target.kind == "score" else {}

@@ -1,0 +1,203 @@
+"""Readers for scored text pairs (sentence similarity, short-answer grading): JSONL objects,
+``id||s1||s2||score`` files (Chinese STS-B) and CSV/TSV files with a header row.
+(Registered as components in ``mtf_lib.tasks.pair_scoring.readers``.)
+
+Each reader yields ``PairExample`` records: the text scored (``a``), one or more texts it is
+compared with (``refs``), the raw target as a string, and an optional context (the question) and
+group (the question id). Texts are stripped of surrounding whitespace. An empty ``a`` or first
+reference is an error; a later reference that is empty or absent is skipped. A missing target is
+read as ``""``: whether that is an error depends on the split, which the caller knows.
+
+Malformed input is reported with the file and line, and the params key that may fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mtf_lib.text.readers import DataFormatError
+
+# utf-8-sig: files saved by spreadsheet tools start with a BOM that would otherwise stick to the first key.
+ENCODING = "utf-8-sig"
+KEY = "preprocess.format"  # where a reader's settings live in params.yaml
+EMPTY_A = f" (set {KEY}.allow_empty_a: true to keep such records)"
+
+
+@dataclass(frozen=True)
+class PairExample:
+    a: str  # the text scored (SAS: the student's answer; STS: s1)
+    refs: tuple[str, ...]  # >= 1 texts it is compared with (SAS: reference1..3 non-empty; STS: (s2,))
+    target: str  # the raw score or label as a string ("7", "3.2", "entailment"); "" if absent
+    context: str = ""  # e.g. the question; "" if none
+    group: str = ""  # e.g. q_id; "" if none
+    line: int = 0  # 1-based line (or row) number in its file, for messages
+
+
+def read_pair_jsonl(
+    path: str | Path,
+    a_field: str = "a",
+    refs_fields: Sequence[str] = ("b",),
+    target_field: str = "score",
+    context_field: str = "",
+    group_field: str = "",
+    allow_empty_a: bool = False,
+) -> Iterator[PairExample]:
+    """One JSON object per line; blank lines are skipped. ``refs_fields``: the first must hold a
+    text, later ones may be absent, null or empty. A target, group or context that is a number
+    is read as its string; a record without ``target_field`` gets target ``""``. ``context_field``
+    and ``group_field`` ("" = none), when set, must be keys of every record (an empty value is
+    allowed). ``allow_empty_a``: keep a record whose ``a`` is empty (a blank student answer, as
+    SAS ADS has a few) instead of raising."""
+    path = Path(path)
+    refs_fields = _check_refs_fields(refs_fields)
+    with _open(path) as lines:
+        for lineno, line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataFormatError(f"{path}:{lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
+            if not isinstance(record, dict):
+                raise DataFormatError(
+                    f"{path}:{lineno}: expected a JSON object like "
+                    f'{{"{a_field}": "...", "{refs_fields[0]}": "...", "{target_field}": "..."}}, '
+                    f"got {type(record).__name__}"
+                )
+
+            def get(field: str, key: str, record: dict = record, lineno: int = lineno) -> Any:
+                if field not in record:
+                    keys = ", ".join(map(repr, record)) or "none"
+                    raise DataFormatError(
+                        f"{path}:{lineno}: no {field!r} key (keys: {keys}); set {KEY}.{key} to the right key"
+                    )
+                return record[field]
+
+            a = _text(get(a_field, "a_field"), path, lineno, a_field, required=not allow_empty_a, hint=EMPTY_A)
+            refs = [_text(get(refs_fields[0], "ref_fields"), path, lineno, refs_fields[0], required=True)]
+            refs += [_text(record.get(f), path, lineno, f) for f in refs_fields[1:]]
+            target = _scalar(record.get(target_field), path, lineno, target_field)
+            context = _text(get(context_field, "context_field"), path, lineno, context_field) if context_field else ""
+            group = _scalar(get(group_field, "group_field"), path, lineno, group_field) if group_field else ""
+            yield PairExample(a, tuple(r for r in refs if r), target, context, group, lineno)
+
+
+def read_sts_pipe(path: str | Path) -> Iterator[PairExample]:
+    """``id||s1||s2||score`` per line (Chinese STS-B, cnsd-sts-*.txt); blank lines are skipped.
+    The id is not kept; a line is identified by its number."""
+    path = Path(path)
+    with _open(path) as lines:
+        for lineno, line in lines:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            fields = line.split("||")
+            if len(fields) != 4:
+                raise DataFormatError(
+                    f"{path}:{lineno}: {len(fields)} fields separated by '||', expected 4 (id||s1||s2||score); "
+                    f"a text may not contain '||' (for another layout set {KEY} to pair_jsonl.v1 or pair_csv.v1)"
+                )
+            _, s1, s2, score = fields
+            a = _text(s1, path, lineno, "s1 (field 2)", required=True)
+            b = _text(s2, path, lineno, "s2 (field 3)", required=True)
+            yield PairExample(a, (b,), score.strip(), line=lineno)
+
+
+def read_pair_csv(
+    path: str | Path,
+    a_field: str = "a",
+    refs_fields: Sequence[str] = ("b",),
+    target_field: str = "score",
+    context_field: str = "",
+    group_field: str = "",
+    delimiter: str = ",",
+    quoting: bool = True,
+    allow_empty_a: bool = False,
+) -> Iterator[PairExample]:
+    """Rows under a header row naming the columns; other columns are ignored. Every named column
+    must be in the header except ``target_field`` (no such column: every target is ``""``).
+    ``quoting``: fields may be quoted ("..."), as spreadsheet tools write CSV; off, quotes are kept
+    as written and a field may not hold the delimiter. ``allow_empty_a``: as for ``read_pair_jsonl``."""
+    path = Path(path)
+    refs_fields = _check_refs_fields(refs_fields)
+    with _open(path) as lines:
+        style = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
+        rows = csv.reader((line for _, line in lines), delimiter=delimiter, quoting=style)
+        header = next(rows, None)
+        if header is None:
+            raise DataFormatError(f"{path}: empty file; expected a header row naming the {a_field!r} column")
+        wanted = [(a_field, "a_field")] + [(f, "ref_fields") for f in refs_fields]
+        wanted += [(f, key) for f, key in ((context_field, "context_field"), (group_field, "group_field")) if f]
+        for field, key in wanted:
+            if field not in header:
+                raise DataFormatError(
+                    f"{path}:1: the header row has no {field!r} column (columns: {', '.join(map(repr, header))}); "
+                    f"set {KEY}.{key} to the right column"
+                )
+        column = {name: i for i, name in reversed(list(enumerate(header)))}  # the first of repeated names
+        for row in rows:
+            lineno = rows.line_num  # the line the record ends on (a quoted field may span lines)
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                hint = "quote a text that holds the delimiter" if quoting else "a text may not contain the delimiter"
+                raise DataFormatError(
+                    f"{path}:{lineno}: {len(row)} fields separated by {delimiter!r}, but the header has "
+                    f"{len(header)} ({hint}; set {KEY}.delimiter if the delimiter is wrong)"
+                )
+            a = _text(row[column[a_field]], path, lineno, a_field, required=not allow_empty_a, hint=EMPTY_A)
+            refs = [_text(row[column[f]], path, lineno, f, required=i == 0) for i, f in enumerate(refs_fields)]
+            target = row[column[target_field]].strip() if target_field in column else ""
+            context = row[column[context_field]].strip() if context_field else ""
+            group = row[column[group_field]].strip() if group_field else ""
+            yield PairExample(a, tuple(r for r in refs if r), target, context, group, lineno)
+
+
+def _check_refs_fields(refs_fields: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(refs_fields, str):  # a lone name, not its characters
+        refs_fields = (refs_fields,)
+    if not refs_fields:
+        raise DataFormatError(f"no reference field: set {KEY}.ref_fields to a list of one or more fields")
+    return tuple(refs_fields)
+
+
+@contextmanager
+def _open(path: Path) -> Iterator[Iterator[tuple[int, str]]]:
+    """Numbered lines of a UTF-8 file (a BOM is dropped), with a clear error for one that is not UTF-8."""
+    with path.open(encoding=ENCODING, newline="") as handle:
+        try:
+            yield enumerate(handle, 1)
+        except UnicodeDecodeError as exc:
+            raise DataFormatError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
+
+
+def _text(value: Any, path: Path, lineno: int, field: str, required: bool = False, hint: str = "") -> str:
+    """A stripped text; ``None`` (a JSON null, an absent optional field) reads as empty;
+    ``required``: an empty text is an error (``hint``: how to allow it)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise DataFormatError(f"{path}:{lineno}: {field!r} must be a string, got {type(value).__name__} {value!r}")
+    value = value.strip()
+    if required and not value:
+        raise DataFormatError(f"{path}:{lineno}: empty {field!r} text{hint}")
+    return value
+
+
+def _scalar(value: Any, path: Path, lineno: int, field: str) -> str:
+    """A target or group: a string, or a number read as its string (``None`` → ``""``)."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise DataFormatError(
+            f"{path}:{lineno}: {field!r} must be a string or a number, got {type(value).__name__} {value!r}"
+        )
+    return value.strip()
