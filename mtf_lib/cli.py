@@ -54,12 +54,18 @@ def check(
     """Validate a params.yaml without running anything."""
     from mtf_lib.config import ParamsError
     from mtf_lib.params import load_params
+    from mtf_lib.pipeline_refs import unresolved_references
 
     try:
         loaded = load_params(params)
     except ParamsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(BAD_PARAMS) from None
+    problems = unresolved_references(Path(params).parent)
+    if problems:
+        lines = [f"{params}: the pipeline does not fit these params", *problems]
+        print("error: " + "\n  ".join(lines), file=sys.stderr)
+        raise typer.Exit(BAD_PARAMS)
     print(f"{params}: OK ({loaded.task.type} task {loaded.task.name!r})")
 
 

@@ -7,7 +7,8 @@ A task type's template is a folder beside its code::
       README.md     the generated README's "your own data" part (Jinja: the options' values)
       sample/       a small data set, copied to the task's data/sample/ so that it runs at once
       dvc.yaml      optional: its pipeline's stages (Jinja), for a type whose stages are not
-                    preprocess → dataset → train → evaluate (the template's own dvc.yaml)
+                    preprocess → dataset → train → evaluate (the template's own dvc.yaml);
+                    inside a repository name it dvc.yaml.jinja, or DVC reads it as a pipeline
       stages/       optional: scripts of stages the template does not have (stages/<name>.py)
 
 and its options: the questions the template asks for this type only (tagging: the tag scheme),
@@ -79,12 +80,18 @@ class TaskTemplate:
         """``params.yaml``, ``README.md`` or ``dvc.yaml`` of the folder, rendered with the options' values."""
         from jinja2 import Environment, StrictUndefined
 
-        text = (self.folder / name).read_text(encoding="utf-8")
+        text = self._file(name).read_text(encoding="utf-8")
         environment = Environment(undefined=StrictUndefined, keep_trailing_newline=True)
         return environment.from_string(text).render(**values).rstrip("\n")
 
     def has(self, name: str) -> bool:
-        return (self.folder / name).is_file()
+        return self._file(name).is_file()
+
+    def _file(self, name: str) -> Path:
+        """``<name>.jinja`` where there is one: a ``dvc.yaml`` inside a repository (mtf_lib's own
+        task types') would be read by DVC as one of the repository's pipelines."""
+        jinja = self.folder / f"{name}.jinja"
+        return jinja if jinja.is_file() else self.folder / name
 
     def copy_files(self, task: Path) -> list[Path]:
         """Copy the sample data set to ``task``/data/sample/ and the type's own stage scripts to

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
+from mtf_lib import registry
 from tests.conftest import make_task_copy
 from tests.template.baking import TASK_TYPES, bake, run
 
@@ -23,7 +24,11 @@ TEACHER_STAGE = {
 }
 
 
-@pytest.fixture(scope="module", params=TASK_TYPES)
+# The task types that have a teacher stage (distillation).
+TEACHING = [t for t in TASK_TYPES if "teacher" in registry.task_types.get(t).stages]
+
+
+@pytest.fixture(scope="module", params=TEACHING)
 def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = make_task_copy(tmp_path_factory.mktemp(f"repo_{request.param}"), {})
     teacher = bake(repo / "apps" / "demo_app", task_slug="teacher", task_type=request.param)

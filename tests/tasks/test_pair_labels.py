@@ -61,3 +61,15 @@ def test_a_score_metric_on_labels_is_refused(labelled: Path) -> None:
     with pytest.raises(ParamsError) as exc:
         load_params(path)
     assert any("'pair_scores.v1' scores scores" in p and "pair_labels.v1" in p for p in exc.value.problems), exc.value
+
+
+def test_a_score_loss_on_labels_is_refused_before_training(labelled: Path) -> None:
+    params = yaml.safe_load((labelled / "params.yaml").read_text(encoding="utf-8"))
+    params["model"]["loss"] = "mse.v1"
+    path = labelled / "params.mse.yaml"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParamsError) as exc:
+        load_params(path)
+    assert any(
+        "model.loss: 'mse.v1' fits score targets" in p and "pair_cross_entropy.v1" in p for p in exc.value.problems
+    )

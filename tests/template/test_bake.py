@@ -48,6 +48,8 @@ def test_generates_a_task_folder_shaped_like_the_root(baked: tuple[Path, str, st
     expected |= {
         f"stages/{stage}.py" for stage in (*STAGES, "fetch", "teacher")
     }  # fetch, teacher: stages a task adds (README)
+    own = registry.task_types.get(task_type).template_spec().folder / "stages"
+    expected |= {f"stages/{p.name}" for p in own.glob("*.py")}  # the type's stages beyond the template's
     expected |= {f"data/sample/{split}.jsonl" for split in SPLITS}
     assert names == expected  # the other task types' sample data sets are gone
 
@@ -90,9 +92,11 @@ def test_an_option_reaches_the_params(tmp_path: Path) -> None:
 
 
 def test_pipeline_has_no_fetch_stage_and_takes_data_files_from_params(baked: tuple[Path, str, str]) -> None:
-    task, _, _ = baked
+    task, task_type, _ = baked
     stages = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
-    assert list(stages) == list(STAGES)  # nothing to fetch: the sample data are in the task
+    # Nothing to fetch: the sample data are in the task. The type's own stages, in its order,
+    # but teacher (a stage a distilling task adds: README).
+    assert list(stages) == [s for s in registry.task_types.get(task_type).stages if s != "teacher"]
     for name, stage in stages.items():
         assert f"stages/{name}.py" in stage["deps"]
         # Outside an mtf checkout the library is an installed package: no paths into it.

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from mtf_lib.metrics.scores import metric_scores
+from mtf_lib.params import load_params
 from tests.conftest import make_task_copy, run_env
 from tests.stage_imports import missing_deps, trace_env
 from tests.template.baking import TASK_TYPES, bake, run
@@ -65,10 +67,10 @@ def test_metrics_show_lists_the_task_metrics(generated: Generated) -> None:
     shown = json.loads(run(["dvc", "metrics", "show", "--json"], generated.task).stdout)
     workspace = shown[""]["data"]  # paths relative to the task folder, where the command ran
     assert {"metrics/eval.json", "metrics/train/metrics.json", "metrics/dev.json"} <= set(workspace)
-    test_scores = workspace["metrics/eval.json"]["data"]["test"]
-    assert {"f1", "precision", "recall"} <= set(test_scores) or {"accuracy", "macro_f1"} <= set(test_scores)
+    scores = set(metric_scores(load_params(generated.task / "params.yaml").evaluate.metric))  # the task's metric
+    assert set(workspace["metrics/eval.json"]["data"]["test"]) == scores
     dev_scores = workspace["metrics/dev.json"]["data"]
-    assert {"f1", "precision", "recall"} <= set(dev_scores) or {"accuracy", "macro_f1"} <= set(dev_scores)
+    assert scores <= set(dev_scores)
     assert dev_scores["best_epoch"] >= 1  # one model (the template trains no ensemble)
 
 

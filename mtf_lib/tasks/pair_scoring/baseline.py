@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.errors import InputError
 from mtf_lib.io import write_json
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
-from mtf_lib.tasks.pair_scoring.train import metric_range
+from mtf_lib.tasks.pair_scoring.params import metric_range
 
 BASELINE_FILE = "baseline.json"
 
@@ -23,7 +22,10 @@ def baseline(params: Any, paths: StagePaths) -> dict[str, Any]:
 
     target = params.preprocess.target
     if target.kind != "score":
-        raise InputError("the baseline stage scores regression targets (preprocess.target.kind: score)")
+        # The baselines are regressors; a label task's pipeline keeps the stage, with nothing to score.
+        summary = {"test": {}, "examples": 0, "note": "no baselines for label targets (they score regression targets)"}
+        write_json(Path(paths.metrics) / BASELINE_FILE, summary)
+        return summary
     train = read_preprocessed(paths.preprocessed / "train.jsonl")
     test = read_preprocessed(paths.preprocessed / "test.jsonl")
     metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))

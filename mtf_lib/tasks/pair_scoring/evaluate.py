@@ -11,7 +11,7 @@ from mtf_lib.inference import Predictor
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.evaluation import write_evaluation
-from mtf_lib.tasks.pair_scoring.train import metric_range
+from mtf_lib.tasks.pair_scoring.params import metric_range
 from mtf_lib.training.threads import set_threads
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -94,5 +94,20 @@ class PairScoringParams(Section):
                 f"evaluate.metric: {self.evaluate.metric!r} scores {kind}s, and preprocess.target.kind is "
                 f"{self.preprocess.target.kind!r}: choose {' or '.join(fitting)}"
             )
+        loss = self.model.get("loss") if isinstance(self.model, dict) else None
+        loss_name = loss.get("name") if isinstance(loss, dict) else loss
+        if loss_name:
+            fits = registry.losses.tags(loss_name).get("target_kind", self.preprocess.target.kind)
+            if fits != self.preprocess.target.kind:
+                fitting = [n for n in registry.losses.names() if registry.losses.tags(n).get("target_kind") == kind]
+                raise ValueError(
+                    f"model.loss: {loss_name!r} fits {fits} targets, and preprocess.target.kind is "
+                    f"{self.preprocess.target.kind!r}: choose {' or '.join(fitting)} (or leave it out: the kind's own)"
+                )
         sections.check_monitor(self)
         return self
+
+
+def metric_range(target: Any) -> dict[str, Any]:
+    """The metric factory's settings: the score range (kind score), or none (kind label)."""
+    return {"low": target.min, "high": target.max} if target.kind == "score" else {}

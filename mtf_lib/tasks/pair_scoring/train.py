@@ -22,6 +22,7 @@ from mtf_lib.tasks.pair_scoring.ensemble import PairEnsemble
 from mtf_lib.tasks.pair_scoring.features import collate
 from mtf_lib.tasks.pair_scoring.infer import pair_outputs
 from mtf_lib.tasks.pair_scoring.model_io import build_model, save_pair_bundle
+from mtf_lib.tasks.pair_scoring.params import metric_range
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.threads import set_threads
 
@@ -110,8 +111,3 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         }
         save_pair_bundle(paths.bundle, fitted.model, vocabs, meta, overlap_dir if overlap_dir.is_dir() else None)
     return fitted.resumed_from_epoch
-
-
-def metric_range(target: Any) -> dict[str, Any]:
-    """The metric factory's settings: the score range (kind score), or none (kind label)."""
-    return {"low": target.min, "high": target.max} if target.kind == "score" else {}
