@@ -19,5 +19,10 @@ class ClassifierEnsemble(nn.Module):
 
     def forward(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
         inputs = {k: v for k, v in batch.items() if k != "labels"}
-        probabilities = torch.stack([torch.softmax(m(inputs)["logits"].float(), dim=-1) for m in self.members])
-        return {"logits": probabilities.mean(0).clamp_min(torch.finfo(torch.float32).tiny).log()}
+        return {"logits": mean_probability_logits([m(inputs)["logits"] for m in self.members])}
+
+
+def mean_probability_logits(logits: Sequence[torch.Tensor]) -> torch.Tensor:
+    """The log of the members' mean softmax probabilities: a softmax of it gives the mean back."""
+    probabilities = torch.stack([torch.softmax(x.float(), dim=-1) for x in logits])
+    return probabilities.mean(0).clamp_min(torch.finfo(torch.float32).tiny).log()

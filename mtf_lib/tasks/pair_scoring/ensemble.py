@@ -8,6 +8,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from mtf_lib.models.class_ensemble import mean_probability_logits
+
 
 class PairEnsemble(nn.Module):
     def __init__(self, members: Sequence[nn.Module]) -> None:
@@ -20,6 +22,5 @@ class PairEnsemble(nn.Module):
         inputs = {k: v for k, v in batch.items() if k not in ("score", "labels")}
         outputs = [m(inputs) for m in self.members]
         if "logits" in outputs[0]:
-            probabilities = torch.stack([torch.softmax(o["logits"].float(), dim=-1) for o in outputs])
-            return {"logits": probabilities.mean(0).clamp_min(torch.finfo(torch.float32).tiny).log()}
+            return {"logits": mean_probability_logits([o["logits"] for o in outputs])}
         return {"score": torch.stack([o["score"].float() for o in outputs]).mean(0)}

@@ -33,14 +33,6 @@ def train(params: Any, paths: StagePaths) -> dict[str, Any]:
     return write_dev_metrics(paths, resumed)
 
 
-def predictions(model: Any, pairs: EncodedPairs, encoder: PairEncoder, batch_size: int) -> list[Any]:
-    """Scores on the target's scale (kind score) or labels (kind label) of encoded pairs."""
-    outputs = pair_outputs(model, pairs, encoder.kind, batch_size)
-    if encoder.kind == "label":
-        return [encoder.vocabs["labels"].tokens[i] for i in outputs.argmax(1)]
-    return encoder.scores_of(outputs)
-
-
 def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> tuple[float, float]:
     """The least-squares line from the model's dev outputs to the gold scores' [0, 1] units; the
     identity where it would not be increasing (an increasing map leaves every rank in place)."""
@@ -69,17 +61,17 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         "dataset": params.dataset.model_dump(mode="json"),
     }
 
-    def evaluate(m: Any) -> dict[str, float]:
-        """Dev scores of ``m``'s outputs calibrated on dev as the kept model's will be (a ranking
-        loss leaves their scale free; clipped uncalibrated outputs would tie and skew the ranks)."""
-        scoring = calibrated(m)
-        return metric(gold_dev, predictions(m, dev_set, scoring, 2 * tp.batch_size), groups_dev).overall
-
-    def calibrated(m: Any) -> PairEncoder:
-        if target.kind != "score":
-            return encoder
-        slope, intercept = calibration(pair_outputs(m, dev_set, "score", 2 * tp.batch_size), gold_dev, encoder)
-        return dataclasses.replace(encoder, slope=slope, intercept=intercept)
+    def scored(m: Any) -> tuple[dict[str, float], PairEncoder]:
+        """Dev scores of ``m`` and the encoder that maps its outputs, from one pass over dev: score
+        outputs are calibrated on dev as the kept model's will be (a ranking loss leaves their
+        scale free; clipped uncalibrated outputs would tie and skew the ranks)."""
+        outputs = pair_outputs(m, dev_set, target.kind, 2 * tp.batch_size)
+        if target.kind == "label":
+            predicted = [vocabs["labels"].tokens[i] for i in outputs.argmax(1)]
+            return metric(gold_dev, predicted, groups_dev).overall, encoder
+        slope, intercept = calibration(outputs, gold_dev, encoder)
+        scoring = dataclasses.replace(encoder, slope=slope, intercept=intercept)
+        return metric(gold_dev, scoring.scores_of(outputs), groups_dev).overall, scoring
 
     fitted = fit_members(
         params,
@@ -89,15 +81,14 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         train_set,
         train_set.lengths(),
         collate,
-        evaluate,
+        lambda m: scored(m)[0],
         PairEnsemble,
     )
     if dist.is_main:
         dev_metrics = fitted.dev_metrics
         if target.kind == "score":
-            scoring = calibrated(fitted.model)
+            dev_metrics, scoring = scored(fitted.model)  # an ensemble's, calibrated as it is served
             meta_base["target"]["calibration"] = [scoring.slope, scoring.intercept]
-            dev_metrics = evaluate(fitted.model)  # an ensemble's, calibrated as it is served
         meta = {
             "model": params.model,
             "preprocess": params.preprocess.model_dump(mode="json"),
