@@ -4,7 +4,9 @@ Runs trainer_overhead, preprocess_speedup, startup, dvc_noop, threads (one epoch
 torch threads, alone and beside a busy process), web_latency and web_throughput (these two
 serve the flagship bundle: run `make demo` first) and hf_trainer (mtf's Trainer vs the Hugging
 Face Trainer on a tiny BERT), bert_cpu (a bert-base tagger's training step on the CPU) and
-distill (the flagship's ensemble vs its distilled student: run both pipelines first), each as
+distill (the flagship's ensemble vs its distilled student: run both pipelines first) and
+seq2seq_decoding (beam search with and without the key/value cache on the translation task's
+bundle: run its pipeline first), each as
 its own process (so
 one's imports, threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
@@ -41,6 +43,7 @@ BENCHMARKS = (
     "hf_trainer",
     "bert_cpu",
     "distill",
+    "seq2seq_decoding",
 )
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
 NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer")

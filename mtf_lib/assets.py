@@ -47,6 +47,7 @@ def _github(repo: str, commit: str, path: str) -> str:
 _RESUME = ("luopeixiang/named_entity_recognition", "8073771816613d84274e7528e07026f620041558")
 _SAS = ("aleversn/SAS-Datasets", "9e1a866d58edaa0d78af374d2f3529a10d72239a")
 _STS = ("shuxinyin/SimCSE-Pytorch", "c5bc95a68dee4bdc53856cf2850d9795d7e748d4")
+_TATOEBA = ("DaoChaShao/py-st-dl-translater-2.0", "620408eda1721f683e2413778ad19e4f94691053")
 
 DATASETS: dict[str, Dataset] = {
     "resume_ner": Dataset(
@@ -96,6 +97,17 @@ DATASETS: dict[str, Dataset] = {
                 ("dev", "04aca7d45648569ab1e752dc2aa29f432bd3ec610ab7e849df47fdfa9b2ac6a5"),
                 ("test", "db7bc060e89b850df2f5250a28ea582452a9df1a9d52e2d94ff0adbf3de4d3fb"),
             )
+        ),
+    ),
+    "tatoeba_cmn_eng": Dataset(
+        "tatoeba_cmn_eng",
+        "Tatoeba English–Mandarin sentence pairs (english<TAB>chinese<TAB>attribution), CC-BY 2.0 FR",
+        (
+            RemoteFile(
+                "cmn.txt",
+                _github(*_TATOEBA, "data/cmn.txt"),
+                "9da1af87e3e61650aa38595e60baef3a4e3a18ed239a7ef4a764c0a87c7ddeff",
+            ),
         ),
     ),
 }

@@ -104,3 +104,13 @@ def cosine(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int
     from torch.optim.lr_scheduler import LambdaLR
 
     return LambdaLR(optimizer, factor)
+
+
+@registry.schedulers("inverse_sqrt.v1")
+def inverse_sqrt(optimizer: torch.optim.Optimizer, total_steps: int, warmup_steps: int) -> LambdaLR:
+    """Linear warm-up to the base rate, then decay with the inverse square root of the step
+    (the Transformer's schedule): the rate at step s > warmup is lr * sqrt(warmup / s)."""
+    from torch.optim.lr_scheduler import LambdaLR
+
+    warmup = max(1, warmup_steps)
+    return LambdaLR(optimizer, lambda s: _warmup(s, warmup) or math.sqrt(warmup / (s + 1)))

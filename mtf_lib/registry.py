@@ -216,6 +216,7 @@ task_types = Registry(
         "tagging": "mtf_lib.tasks.tagging.task_type",
         "classification": "mtf_lib.tasks.classification.task_type",
         "pair_scoring": "mtf_lib.tasks.pair_scoring.task_type",
+        "seq2seq": "mtf_lib.tasks.seq2seq.task_type",
     },
     versioned=False,
 )

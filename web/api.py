@@ -99,13 +99,19 @@ def predict(path: TaskPath) -> Response:
         loaded = task.model()
     except ModelUnavailable as error:
         return json_error(503, str(error))
+    from mtf_lib.errors import InputError
+
+    try:
+        results = spec.run(loaded.predictor, body)
+    except InputError as error:  # the model cannot take this input (a text over its length limit)
+        return json_error(422, str(error))
     return jsonify(
         {
             "app": task.app,
             "task": task.name,
             "task_type": task.task_type,
             "bundle_hash": loaded.bundle_hash,
-            "results": spec.run(loaded.predictor, body),
+            "results": results,
         }
     )
 

@@ -80,8 +80,14 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     if problem:
         context["error"] = problem
         return render_page(template, api, context, 413)
+    from mtf_lib.errors import InputError
+
     items = body.items()
-    results = api.run(predictor, body)
+    try:
+        results = api.run(predictor, body)
+    except InputError as error:  # the model cannot take this input (a text over its length limit)
+        context["error"] = f"cannot predict: {error}"
+        return render_page(template, api, context, 422)
     context["results"] = [
         {"item": item, "result": result, "view": api.view(item, result)}
         for item, result in zip(items, results, strict=True)

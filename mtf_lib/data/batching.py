@@ -80,3 +80,58 @@ class BucketBatchSampler:
         window = self.batch_size * self.bucket_batches if self.shuffle else max(share, 1)
         full, rest = divmod(share, window)
         return full * -(-window // self.batch_size) + -(-rest // self.batch_size)
+
+
+class TokenBatchSampler(BucketBatchSampler):
+    """Batches of at most ``max_tokens`` tokens (padded: size × longest), cut from windows of
+    ``window`` shuffled examples sorted by length; batch order shuffled. Sequence models learn
+    per token, and a fixed count of sentences would swing the tokens per step with their length."""
+
+    def __init__(
+        self,
+        lengths: Sequence[int],
+        max_tokens: int,
+        shuffle: bool = True,
+        seed: int = 0,
+        window: int = 4096,
+        rank: int = 0,
+        num_replicas: int = 1,
+    ) -> None:
+        super().__init__(lengths, 1, shuffle, seed, 1, rank, num_replicas)
+        longest = int(self.lengths.max()) if len(self.lengths) else 0
+        if max_tokens < longest:
+            raise ValueError(f"max_tokens ({max_tokens}) is below the longest example ({longest} tokens)")
+        self.max_tokens = max_tokens
+        self.window = window
+        self._cache: tuple[int, list[list[int]]] | None = None
+
+    def _cut(self, ordered: np.ndarray) -> list[list[int]]:
+        batches, batch, longest = [], [], 0
+        for index in ordered.tolist():
+            length = int(self.lengths[index])
+            if batch and (len(batch) + 1) * max(longest, length) > self.max_tokens:
+                batches.append(batch)
+                batch, longest = [], 0
+            batch.append(index)
+            longest = max(longest, length)
+        if batch:
+            batches.append(batch)
+        return batches
+
+    def _batches(self) -> list[list[int]]:
+        if self._cache is not None and self._cache[0] == self.epoch:
+            return self._cache[1]
+        indices = self._indices()
+        window = self.window if self.shuffle else max(len(indices), 1)
+        batches: list[list[int]] = []
+        for start in range(0, len(indices), window):
+            chunk = indices[start : start + window]
+            batches.extend(self._cut(chunk[np.argsort(self.lengths[chunk], kind="stable")]))
+        if self.shuffle:
+            rng = np.random.default_rng([self.seed, self.epoch, 1])
+            batches = [batches[i] for i in rng.permutation(len(batches))]
+        self._cache = (self.epoch, batches)
+        return batches
+
+    def __len__(self) -> int:
+        return len(self._batches())

@@ -32,6 +32,9 @@ NOT_IN_RUN_HASH = (
     "train.threads",  # how fast it runs on the CPU (float sums differ with the count, as across devices)
     "evaluate.batch_size",  # test-time batching: the trained weights never see it
     "evaluate.threads",  # test-time speed: the trained weights never see it
+    "evaluate.beam",  # test-time decoding (seq2seq): dev is decoded greedily in training
+    "evaluate.length_penalty",  # ranks finished beam hypotheses; greedy dev decoding ignores it
+    "evaluate.samples",  # how many test translations are written out
 )
 
 

@@ -24,10 +24,13 @@ def _rounded(values: dict[str, Any]) -> dict[str, Any]:
     return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items()}
 
 
-def write_evaluation(metrics_dir: Path, live_dir: Path, scores: Scores, examples: int, group: str) -> dict[str, Any]:
+def write_evaluation(
+    metrics_dir: Path, live_dir: Path, scores: Scores, examples: int, group: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Write the files above for test ``scores`` over ``examples``; ``group`` names what a group is
-    ("entity type", "class"). Returns eval.json's content."""
-    summary = {"test": _rounded(scores.overall), "examples": examples}
+    ("entity type", "class"); ``extra``: more of eval.json (how the scores were computed).
+    Returns eval.json's content."""
+    summary = {"test": _rounded(scores.overall), "examples": examples, **(extra or {})}
     write_json(metrics_dir / EVAL_FILE, summary)
     write_json(
         metrics_dir / GROUPS_FILE, {"group": group, "groups": {g: _rounded(s) for g, s in scores.groups.items()}}

@@ -18,7 +18,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from mtf_lib import registry
-from mtf_lib.data.batching import BucketBatchSampler
+from mtf_lib.data.batching import BucketBatchSampler, TokenBatchSampler
 from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import run_hash, task_dir
@@ -55,11 +55,10 @@ def fit_task(
     objective: Objective = model_loss,
     data_hash: str | None = None,
 ) -> tuple[Trainer, FitResult]:
-    """Fit ``model`` on length-bucketed batches of ``train_set``, resuming from checkpoints."""
+    """Fit ``model`` on length-bucketed batches of ``train_set`` (of ``train.batch_size`` examples,
+    or of ``train.max_tokens`` tokens where the task type has that setting), resuming from checkpoints."""
     tp = params.train
-    sampler = BucketBatchSampler(
-        lengths, tp.batch_size, shuffle=True, seed=tp.seed, rank=dist.rank, num_replicas=dist.world_size
-    )
+    sampler = batch_sampler(tp, lengths, dist)
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
     callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
     trainer = Trainer(
@@ -77,6 +76,20 @@ def fit_task(
         data_hash=data_hash,
     )
     return trainer, trainer.fit(resume=True)
+
+
+def batch_sampler(tp: Any, lengths: Sequence[int], dist: DistInfo) -> BucketBatchSampler:
+    max_tokens = getattr(tp, "max_tokens", 0)
+    if not max_tokens:
+        return BucketBatchSampler(
+            lengths, tp.batch_size, shuffle=True, seed=tp.seed, rank=dist.rank, num_replicas=dist.world_size
+        )
+    if dist.world_size > 1:
+        # Each rank would cut its own number of batches, and DDP needs the same number everywhere.
+        raise ValueError(
+            "train.max_tokens batches are for one process: set max_tokens: 0 and batch_size under torchrun"
+        )
+    return TokenBatchSampler(lengths, max_tokens, shuffle=True, seed=tp.seed)
 
 
 @dataclass

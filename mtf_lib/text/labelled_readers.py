@@ -8,17 +8,13 @@ bad data file is fixed at its source instead of failing deep inside training.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mtf_lib.text.lines import json_object, numbered_lines
 from mtf_lib.text.readers import DataFormatError
-
-# utf-8-sig: files saved by spreadsheet tools start with a BOM that would otherwise stick to the first key.
-ENCODING = "utf-8-sig"
 
 
 @dataclass(frozen=True)
@@ -33,19 +29,12 @@ def read_labelled_jsonl(
     """One JSON object per line holding ``text_field`` (a string) and ``label_field`` (a string
     or an integer, read as its string); blank lines are skipped."""
     path = Path(path)
-    with _open(path) as lines:
+    with numbered_lines(path) as lines:
         for lineno, line in lines:
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataFormatError(f"{path}:{lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise DataFormatError(
-                    f"{path}:{lineno}: expected a JSON object like "
-                    f'{{"{text_field}": "...", "{label_field}": "..."}}, got {type(record).__name__}'
-                )
+            example = f'{{"{text_field}": "...", "{label_field}": "..."}}'
+            record = json_object(line, path, lineno, example)
             for field, key in ((text_field, "text_field"), (label_field, "label_field")):
                 if field not in record:
                     keys = ", ".join(map(repr, record)) or "none"
@@ -71,7 +60,7 @@ def read_labelled_csv(
     may be quoted ("..."), as spreadsheet tools write CSV; off, quotes are kept as written and a
     field may not hold the delimiter."""
     path = Path(path)
-    with _open(path) as lines:
+    with numbered_lines(path) as lines:
         style = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
         rows = csv.reader((line for _, line in lines), delimiter=delimiter, quoting=style)
         header = next(rows, None)
@@ -97,16 +86,6 @@ def read_labelled_csv(
                     f"{len(header)} ({hint})"
                 )
             yield LabelledText(row[text_col], _label(row[label_col], path, lineno))
-
-
-@contextmanager
-def _open(path: Path) -> Iterator[Iterator[tuple[int, str]]]:
-    """Numbered lines of a UTF-8 file, with a clear error for a file that is not UTF-8."""
-    with path.open(encoding=ENCODING, newline="") as handle:
-        try:
-            yield enumerate(handle, 1)
-        except UnicodeDecodeError as exc:
-            raise DataFormatError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
 
 
 def _text(value: Any, path: Path, lineno: int) -> str:

@@ -14,17 +14,14 @@ Malformed input is reported with the file and line, and the params key that may 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mtf_lib.text.lines import json_object, numbered_lines
 from mtf_lib.text.readers import DataFormatError
 
-# utf-8-sig: files saved by spreadsheet tools start with a BOM that would otherwise stick to the first key.
-ENCODING = "utf-8-sig"
 KEY = "preprocess.format"  # where a reader's settings live in params.yaml
 EMPTY_A = f" (set {KEY}.allow_empty_a: true to keep such records)"
 
@@ -56,20 +53,12 @@ def read_pair_jsonl(
     SAS ADS has a few) instead of raising."""
     path = Path(path)
     refs_fields = _check_refs_fields(refs_fields)
-    with _open(path) as lines:
+    with numbered_lines(path) as lines:
         for lineno, line in lines:
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataFormatError(f"{path}:{lineno}: not valid JSON ({exc.msg}, column {exc.colno})") from None
-            if not isinstance(record, dict):
-                raise DataFormatError(
-                    f"{path}:{lineno}: expected a JSON object like "
-                    f'{{"{a_field}": "...", "{refs_fields[0]}": "...", "{target_field}": "..."}}, '
-                    f"got {type(record).__name__}"
-                )
+            example = f'{{"{a_field}": "...", "{refs_fields[0]}": "...", "{target_field}": "..."}}'
+            record = json_object(line, path, lineno, example)
 
             def get(field: str, key: str, record: dict = record, lineno: int = lineno) -> Any:
                 if field not in record:
@@ -92,7 +81,7 @@ def read_sts_pipe(path: str | Path) -> Iterator[PairExample]:
     """``id||s1||s2||score`` per line (Chinese STS-B, cnsd-sts-*.txt); blank lines are skipped.
     The id is not kept; a line is identified by its number."""
     path = Path(path)
-    with _open(path) as lines:
+    with numbered_lines(path) as lines:
         for lineno, line in lines:
             line = line.rstrip("\r\n")
             if not line.strip():
@@ -126,7 +115,7 @@ def read_pair_csv(
     as written and a field may not hold the delimiter. ``allow_empty_a``: as for ``read_pair_jsonl``."""
     path = Path(path)
     refs_fields = _check_refs_fields(refs_fields)
-    with _open(path) as lines:
+    with numbered_lines(path) as lines:
         style = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
         rows = csv.reader((line for _, line in lines), delimiter=delimiter, quoting=style)
         header = next(rows, None)
@@ -165,16 +154,6 @@ def _check_refs_fields(refs_fields: Sequence[str]) -> tuple[str, ...]:
     if not refs_fields:
         raise DataFormatError(f"no reference field: set {KEY}.ref_fields to a list of one or more fields")
     return tuple(refs_fields)
-
-
-@contextmanager
-def _open(path: Path) -> Iterator[Iterator[tuple[int, str]]]:
-    """Numbered lines of a UTF-8 file (a BOM is dropped), with a clear error for one that is not UTF-8."""
-    with path.open(encoding=ENCODING, newline="") as handle:
-        try:
-            yield enumerate(handle, 1)
-        except UnicodeDecodeError as exc:
-            raise DataFormatError(f"{path}: not UTF-8 text ({exc.reason}); save it as UTF-8") from None
 
 
 def _text(value: Any, path: Path, lineno: int, field: str, required: bool = False, hint: str = "") -> str:

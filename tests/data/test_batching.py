@@ -154,3 +154,28 @@ def test_len_of_an_empty_data_set_is_zero(shuffle: bool) -> None:
     sampler = BucketBatchSampler([], batch_size=4, shuffle=shuffle)
     assert _batches(sampler) == []
     assert len(sampler) == 0
+
+
+def test_token_batches_hold_at_most_max_tokens_and_every_example_once() -> None:
+    from mtf_lib.data.batching import TokenBatchSampler
+
+    lengths = np.random.default_rng(0).integers(1, 40, size=1000)
+    sampler = TokenBatchSampler(lengths, max_tokens=200, seed=3, window=256)
+    sampler.set_epoch(1)
+    batches = list(sampler)
+    assert len(sampler) == len(batches)
+    assert sorted(i for b in batches for i in b) == list(range(1000))
+    assert all(len(b) * max(lengths[b]) <= 200 for b in batches)
+    assert np.mean([len(b) * max(lengths[b]) for b in batches]) > 150  # batches are filled, not tiny
+    again = TokenBatchSampler(lengths, max_tokens=200, seed=3, window=256)
+    again.set_epoch(1)
+    assert list(again) == batches  # a pure function of (seed, epoch): a resumed run sees the same batches
+    sampler.set_epoch(2)
+    assert list(sampler) != batches  # another order each epoch
+
+
+def test_token_batches_refuse_a_limit_below_the_longest_example() -> None:
+    from mtf_lib.data.batching import TokenBatchSampler
+
+    with pytest.raises(ValueError, match=r"max_tokens \(10\) is below the longest example \(12 tokens\)"):
+        TokenBatchSampler([3, 12], max_tokens=10)

@@ -9,20 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from mtf_lib.data.ragged import flatten, unflatten
 from mtf_lib.io import atomic_write
 
 TEXT_FIELDS = ("a", "a_codepoints", "context")  # one sequence per pair
 REF_FIELDS = ("refs", "refs_codepoints")  # one sequence per reference
-
-
-def _flat(seqs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    offsets = np.concatenate([[0], np.cumsum([len(s) for s in seqs])]).astype(np.int64)
-    flat = np.concatenate(seqs).astype(np.int64) if seqs else np.zeros(0, np.int64)
-    return flat, offsets
-
-
-def _split(flat: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
-    return [flat[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
 
 
 @dataclass
@@ -55,11 +46,11 @@ class EncodedPairs:
     def save(self, path: Path) -> None:
         arrays: dict[str, np.ndarray] = {"group": self.group}
         for name, seqs in self.texts.items():
-            arrays[name], arrays[f"{name}.offsets"] = _flat(seqs)
+            arrays[name], arrays[f"{name}.offsets"] = flatten(seqs)
         counts = np.asarray([len(r) for r in self.refs["refs"]], np.int64)
         arrays["ref_counts"] = counts
         for name, per_pair in self.refs.items():
-            arrays[name], arrays[f"{name}.offsets"] = _flat([r for refs in per_pair for r in refs])
+            arrays[name], arrays[f"{name}.offsets"] = flatten([r for refs in per_pair for r in refs])
         arrays["features"] = np.concatenate(self.features).astype(np.float32) if self.features else np.zeros((0, 0))
         if self.target is not None:
             arrays[f"target.{self.target_field}"] = self.target
@@ -69,11 +60,11 @@ class EncodedPairs:
     @classmethod
     def load(cls, path: Path) -> EncodedPairs:
         data = np.load(path)
-        texts = {name: _split(data[name], data[f"{name}.offsets"]) for name in TEXT_FIELDS}
+        texts = {name: unflatten(data[name], data[f"{name}.offsets"]) for name in TEXT_FIELDS}
         bounds = np.concatenate([[0], np.cumsum(data["ref_counts"])])
         refs = {}
         for name in REF_FIELDS:
-            flat = _split(data[name], data[f"{name}.offsets"])
+            flat = unflatten(data[name], data[f"{name}.offsets"])
             refs[name] = [flat[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
         features = [data["features"][bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
         target_key = next((k for k in data.files if k.startswith("target.")), None)

@@ -1,5 +1,6 @@
-"""A pair-scoring run killed with SIGKILL mid-training resumes on the next `dvc repro` and ends
-with the same dev and test scores as an uninterrupted run (a generated task, its sample data)."""
+"""A run killed with SIGKILL mid-training resumes on the next `dvc repro` and ends with the same
+dev and test scores as an uninterrupted run (a generated task of each type below, its sample
+data; the Trainer's own resume tests are under tests/training)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def tasks(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+@pytest.fixture(scope="module", params=["pair_scoring", "seq2seq"])
+def tasks(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     with baking_environment(tmp_path_factory.mktemp("cookiecutter")):
-        whole = bake(tmp_path_factory.mktemp("whole"), task_slug="pairs", task_type="pair_scoring")
-        killed = bake(tmp_path_factory.mktemp("killed"), task_slug="pairs", task_type="pair_scoring")
+        whole = bake(tmp_path_factory.mktemp("whole"), task_slug="task", task_type=request.param)
+        killed = bake(tmp_path_factory.mktemp("killed"), task_slug="task", task_type=request.param)
     return whole, killed
 
 

@@ -1,0 +1,1 @@
+"""Seq2seq: generate a text from a text (translation), scored with sacreBLEU."""
