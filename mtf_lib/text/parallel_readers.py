@@ -65,26 +65,33 @@ def read_tatoeba(path: str | Path, direction: str = "cmn-eng") -> Iterator[Paral
         yield _checked(path, number, columns[src], columns[tgt], columns[2] if len(columns) > 2 else "")
 
 
-def read_parallel_text(path: str | Path, source_suffix: str, target_suffix: str) -> Iterator[ParallelExample]:
-    """Two aligned files, one sentence per line: ``<path>.<source_suffix>`` and
-    ``<path>.<target_suffix>`` (``data/train`` → ``data/train.zh`` and ``data/train.en``)."""
-    base = Path(path)
-    source_path, target_path = (base.with_name(f"{base.name}.{s}") for s in (source_suffix, target_suffix))
-    for side in (source_path, target_path):
-        if not side.is_file():
-            raise DataFormatError(
-                f"{side} not found: parallel_text.v1 reads <path>.{source_suffix} and <path>.{target_suffix} "
-                f"(set {KEY}.source_suffix / target_suffix)"
-            )
+def read_parallel_text(path: str | Path, target_suffix: str) -> Iterator[ParallelExample]:
+    """Two aligned files, one sentence per line: ``path`` is the source side's file and the
+    target side's has the same name with ``target_suffix`` as its extension (``data/train.zh``
+    with ``en`` reads ``data/train.en``). Blank lines in both files, or at the end of one, are
+    skipped."""
+    source_path = Path(path)
+    target_path = source_path.with_suffix(f".{target_suffix}")
+    if target_path == source_path:
+        raise DataFormatError(f"{source_path}: {KEY}.target_suffix {target_suffix!r} names this same file")
+    if not target_path.is_file():
+        raise DataFormatError(
+            f"{target_path} not found: parallel_text.v1 reads the target sentences from the source file's "
+            f"name with .{target_suffix} (set {KEY}.target_suffix)"
+        )
     source_lines, target_lines = _lines(source_path), _lines(target_path)
     while True:
-        source = next(source_lines, None)
-        target = next(target_lines, None)
-        if source is None and target is None:
-            return
+        source, target = next(source_lines, None), next(target_lines, None)
         if source is None or target is None:
-            shorter, line = (source_path, target[0]) if source is None else (target_path, source[0])
-            raise DataFormatError(f"{shorter}: ends before line {line}: the two files must have the same lines")
+            rest = [line for line in (target_lines if source is None else source_lines) if line[1].strip()]
+            longer = (target, target_path) if source is None else (source, source_path)
+            if longer[0] is not None and (longer[0][1].strip() or rest):
+                first = longer[0] if longer[0][1].strip() else rest[0]
+                shorter = source_path if source is None else target_path
+                raise DataFormatError(
+                    f"{shorter}: ends before line {first[0]} of {longer[1]}: the two files must have the same lines"
+                )
+            return
         if not source[1].strip() and not target[1].strip():
             continue  # a blank line in both files
         yield _checked(source_path if not source[1].strip() else target_path, source[0], source[1], target[1])

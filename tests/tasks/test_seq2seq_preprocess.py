@@ -110,6 +110,16 @@ def test_bad_input_names_file_and_line_and_writes_nothing(tmp_path: Path, line: 
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_two_aligned_files_through_the_stage(tmp_path: Path) -> None:
+    records = pairs(60)
+    (tmp_path / "all.zh").write_text("".join(r["source"] + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "all.en").write_text("".join(r["target"] + "\n" for r in records), encoding="utf-8")
+    p = params(tmp_path, [], format={"name": "parallel_text.v1", "target_suffix": "en"}, dev_size=5, test_size=5)
+    p.preprocess.train = str(tmp_path / "all.zh")
+    summary = preprocess(p, StagePaths(preprocessed=tmp_path / "out"))
+    assert (summary["train"], summary["dev"], summary["test"]) == (50, 5, 5)
+
+
 def test_an_unknown_direction_is_a_params_error(tmp_path: Path) -> None:
     with pytest.raises(ParamsError, match="direction"):
         params(tmp_path, pairs(5), format={"name": "tatoeba_tsv.v1", "direction": "zh-en"})

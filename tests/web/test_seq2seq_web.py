@@ -73,6 +73,16 @@ def test_bad_requests_name_the_problem(client: FlaskClient, body: dict, status: 
     assert message in response.get_data(as_text=True)
 
 
+def test_the_predictor_takes_a_list_of_texts(seq2seq_root: Path) -> None:
+    from mtf_lib.inference import Predictor
+
+    predictor = Predictor.load(seq2seq_root / "models" / "model")
+    with pytest.raises(TypeError, match="a list of texts"):
+        predictor.predict("我喜欢茶。")
+    (result,) = predictor.predict(["我喜欢茶。"], nbest=2)
+    assert [c["translation"] for c in result["nbest"]][0] == result["translation"]
+
+
 def test_the_openapi_document_describes_translation(client: FlaskClient) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     schemas = document["components"]["schemas"]

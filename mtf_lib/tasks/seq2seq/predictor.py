@@ -38,6 +38,8 @@ class Seq2SeqPredictor(Predictor):
     def encode(self, texts: list[str], truncate: bool = False) -> list[np.ndarray]:
         """Piece ids of each text; a text over the model's limit is an error (``truncate``: cut,
         with a warning)."""
+        if isinstance(texts, str):
+            raise TypeError("predict takes a list of texts, not one text: predict([text])")
         for n, text in enumerate(texts):
             if not isinstance(text, str) or not readable(text):
                 raise InputError(f"text {n + 1} is empty: give a sentence to translate")

@@ -25,10 +25,11 @@ def tatoeba_tsv(*, direction: Literal["cmn-eng", "eng-cmn"] = "cmn-eng") -> Para
 
 
 @registry.readers("parallel_text.v1", task_type="seq2seq")
-def parallel_text(*, source_suffix: str = "zh", target_suffix: str = "en") -> ParallelReader:
-    """Two aligned files, one sentence per line: the path names their common stem
-    (``data/train`` reads ``data/train.zh`` and ``data/train.en``)."""
-    return partial(read_parallel_text, source_suffix=source_suffix, target_suffix=target_suffix)
+def parallel_text(*, target_suffix: str = "en") -> ParallelReader:
+    """Two aligned files, one sentence per line: the path is the source side's file, and the
+    target side's has its name with the extension ``target_suffix`` (``data/train.zh`` →
+    ``data/train.en``). List the target files in dvc.yaml's preprocess deps too."""
+    return partial(read_parallel_text, target_suffix=target_suffix)
 
 
 @registry.readers("parallel_jsonl.v1", task_type="seq2seq")
