@@ -10,8 +10,7 @@ a step costs one position instead of the whole prefix; ``follow_beams`` follows 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -109,7 +108,6 @@ class DecoderState:
     memory_kv: list[tuple[torch.Tensor, torch.Tensor]]  # per layer: the encoder output's keys and values
     mask: torch.Tensor  # (N, 1, 1, S): True on real source positions
     caches: list[Cache] | None = None  # per layer (incremental decoding); None: recompute the prefix
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def follow_beams(self, rows: torch.Tensor) -> DecoderState:
         """The state of the beams beam search extends: row ``i`` continues row ``rows[i]``. Rows

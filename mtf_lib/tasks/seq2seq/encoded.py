@@ -8,14 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
+from mtf_lib.data.padding import pad_batch
 from mtf_lib.data.ragged import flatten, unflatten
 from mtf_lib.io import atomic_write
-from mtf_lib.text.subword import BOS, EOS, PAD
+from mtf_lib.text.subword import BOS, EOS
 
 
 @dataclass
 class EncodedParallel:
-    """Indexable like a torch Dataset: item ``i`` is (source ids, target ids), without BOS/EOS."""
+    """Indexable like a torch Dataset: item ``i`` is what the model trains on, ``source``,
+    ``target_in`` (BOS + y) and ``target_out`` (y + EOS); ``source``/``target`` hold the ids alone."""
 
     source: list[np.ndarray]
     target: list[np.ndarray]
@@ -23,8 +25,13 @@ class EncodedParallel:
     def __len__(self) -> int:
         return len(self.source)
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        return self.source[index], self.target[index]
+    def __getitem__(self, index: int) -> dict[str, np.ndarray]:
+        target = self.target[index]
+        return {
+            "source": self.source[index],
+            "target_in": np.concatenate([[BOS], target]).astype(np.int64),
+            "target_out": np.concatenate([target, [EOS]]).astype(np.int64),
+        }
 
     def lengths(self) -> list[int]:
         """Tokens per example as batched: the longer of the source and the target with EOS."""
@@ -43,23 +50,6 @@ class EncodedParallel:
             return cls(*(unflatten(data[n], data[f"{n}.offsets"]) for n in ("source", "target")))
 
 
-def pad(rows: list[np.ndarray], before: int | None = None, after: int | None = None) -> np.ndarray:
-    """Rows padded with PAD to the longest, with ``before`` / ``after`` tokens added to each."""
-    extra = (before is not None) + (after is not None)
-    out = np.full((len(rows), max((len(r) for r in rows), default=0) + extra), PAD, dtype=np.int64)
-    for i, row in enumerate(rows):
-        seq = [*([before] if before is not None else []), *row.tolist(), *([after] if after is not None else [])]
-        out[i, : len(seq)] = seq
-    return out
-
-
-def collate(items: list[tuple[np.ndarray, np.ndarray]]) -> dict:
-    """A training batch: ``source``, ``target_in`` (BOS + y) and ``target_out`` (y + EOS)."""
-    import torch
-
-    sources, targets = zip(*items, strict=True)
-    return {
-        "source": torch.from_numpy(pad(list(sources))),
-        "target_in": torch.from_numpy(pad(list(targets), before=BOS)),
-        "target_out": torch.from_numpy(pad(list(targets), after=EOS)),
-    }
+def collate(items: list[dict[str, np.ndarray]]) -> dict:
+    """A training batch, each field padded with PAD (0) to its longest (the shared collate)."""
+    return pad_batch(items, "source")

@@ -30,8 +30,9 @@ def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
     metric = registry.metrics.get(ev.metric)(tokenize=ev.tokenize)
 
     def translated(beam: int) -> tuple[list[dict[str, Any]], Any]:
-        decoding = DecodingParams(**ev.model_dump(include=set(DecodingParams.model_fields)))
-        results = predictor.predict(sources, beam=beam, batch_size=ev.batch_size, truncate=True, decoding=decoding)
+        results = predictor.predict(
+            sources, batch_size=ev.batch_size, truncate=True, decoding=DecodingParams.of(ev, beam=beam)
+        )
         return results, metric(references, [r["translation"] for r in results])
 
     beamed, scores = translated(ev.beam)
@@ -63,4 +64,6 @@ def write_samples(path: Path, records: list[dict], results: list[dict], count: i
                 "score": round(results[i]["score"], 4),
                 "sentence_bleu": round(sentence, 2),
             }
+            if records[i].get("attribution"):  # the data set's licence asks for it with each sentence
+                row["attribution"] = records[i]["attribution"]
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

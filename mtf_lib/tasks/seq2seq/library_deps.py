@@ -65,6 +65,7 @@ LIBRARY_DEPS: dict[str, tuple[str, ...]] = {
     ),
     "dataset": (
         "mtf_lib/config.py",
+        "mtf_lib/data/padding.py",
         "mtf_lib/data/ragged.py",
         "mtf_lib/encoders/chars.py",
         "mtf_lib/encoders/pretrained.py",
@@ -99,6 +100,7 @@ LIBRARY_DEPS: dict[str, tuple[str, ...]] = {
     "train": (
         "mtf_lib/config.py",
         "mtf_lib/data/batching.py",
+        "mtf_lib/data/padding.py",
         "mtf_lib/data/ragged.py",
         "mtf_lib/data/vocab.py",
         "mtf_lib/encoders/chars.py",
@@ -149,6 +151,7 @@ LIBRARY_DEPS: dict[str, tuple[str, ...]] = {
     ),
     "evaluate": (
         "mtf_lib/config.py",
+        "mtf_lib/data/padding.py",
         "mtf_lib/data/ragged.py",
         "mtf_lib/data/vocab.py",
         "mtf_lib/encoders/chars.py",

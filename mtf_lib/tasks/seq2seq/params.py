@@ -60,6 +60,11 @@ class DecodingParams(Section):
     max_len_ratio: Annotated[float, Field(gt=0, le=10, description="output pieces per source piece, at most")] = 2.0
     max_len_extra: Annotated[int, Field(ge=0)] = 5
 
+    @classmethod
+    def of(cls, section: Section, **changes: object) -> DecodingParams:
+        """The decoding settings of ``section`` (the evaluate group), with ``changes``."""
+        return cls(**{**section.model_dump(include=set(cls.model_fields)), **changes})
+
 
 class EvaluateParams(sections.TorchThreads, DecodingParams):
     metric: registry.metrics.name_of(task_type="seq2seq") = Field(

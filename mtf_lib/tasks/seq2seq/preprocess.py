@@ -52,8 +52,9 @@ def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
             )
         if leaked(splits["train"], splits[split]):
             raise InputError(f"preprocess: {split} shares sentences with train")  # a bug, never the data's fault
-    if leaked(splits["dev"], splits["test"]):
-        print(f"note: dev and test share {len(leaked(splits['dev'], splits['test']))} sentences", file=sys.stderr)
+    shared = leaked(splits["dev"], splits["test"])
+    if shared:
+        print(f"note: dev and test share {len(shared)} sentences", file=sys.stderr)
     for split in SPLITS:
         with atomic_write(paths.preprocessed / f"{split}.jsonl", "w") as out:
             for pair in splits[split]:

@@ -25,21 +25,13 @@ def train(params: Any, paths: StagePaths) -> dict[str, Any]:
     return write_dev_metrics(paths, resumed)
 
 
-def dev_decoding(params: Any) -> DecodingParams:
-    """Greedy decoding with the evaluate section's length limits."""
-    ev = params.evaluate
-    return DecodingParams(
-        beam=1, length_penalty=ev.length_penalty, max_len_ratio=ev.max_len_ratio, max_len_extra=ev.max_len_extra
-    )
-
-
 def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     vocab = SidesVocab.load(paths.dataset)
     train_set = EncodedParallel.load(paths.dataset / "train.npz")
     dev_set = EncodedParallel.load(paths.dataset / "dev.npz")
     references = [r["target"] for r in read_preprocessed(paths.preprocessed / "dev.jsonl")]
     metric = registry.metrics.get(params.evaluate.metric)(tokenize=params.evaluate.tokenize)
-    decoding = dev_decoding(params)
+    decoding = DecodingParams.of(params.evaluate, beam=1)  # dev greedily, with test's length limits
     meta_base = {"vocab": sizes_of(vocab), "dataset": params.dataset.model_dump(mode="json")}
 
     def scored(model: Any) -> dict[str, float]:
@@ -60,7 +52,7 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         meta = {
             "model": params.model,
             **meta_base,
-            "decoding": params.evaluate.model_dump(mode="json", include=set(DecodingParams.model_fields)),
+            "decoding": DecodingParams.of(params.evaluate).model_dump(mode="json"),
             "params": params.model_dump(mode="json"),
             "dev_metrics": fitted.dev_metrics,
             "best_epoch": fitted.best_epoch,

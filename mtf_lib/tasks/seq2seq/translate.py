@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from mtf_lib.data.padding import pad_batch
 from mtf_lib.models.seq2seq_search import Hypothesis, beam_search, greedy, length_limits
-from mtf_lib.tasks.seq2seq.encoded import pad
 
 
 def translate_ids(
@@ -26,7 +26,7 @@ def translate_ids(
     out: list[list[Hypothesis]] = [[] for _ in sources]
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
-        source = torch.from_numpy(pad([sources[i] for i in rows])).to(device)
+        source = pad_batch([{"source": sources[i]} for i in rows], "source")["source"].to(device)
         limits = length_limits(source, decoding.max_len_ratio, decoding.max_len_extra, model.max_len)
         if decoding.beam == 1 and nbest == 1:
             found = [[h] for h in greedy(model, source, limits, decoding.length_penalty, use_cache)]
