@@ -6,9 +6,9 @@ serve the flagship bundle: run `make demo` first) and hf_trainer (mtf's Trainer 
 Face Trainer on a tiny BERT), bert_cpu (a bert-base tagger's training step on the CPU) and
 distill (the flagship's ensemble vs its distilled student: run both pipelines first) and
 seq2seq_decoding (beam search with and without the key/value cache on the translation task's
-bundle: run its pipeline first), each as
-its own process (so
-one's imports, threads and memory do not colour another's numbers), reads the JSON line each
+bundle: run its pipeline first) and kg_qa (QA latency through the web app and the medical
+graph's build time: run its pipeline first), each as its own process (so one's imports,
+threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
 ``bench/gpu_amp.py --out bench/gpu_results.json`` on a GPU machine, is added as its own section.
@@ -44,6 +44,7 @@ BENCHMARKS = (
     "bert_cpu",
     "distill",
     "seq2seq_decoding",
+    "kg_qa",
 )
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
 NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer")

@@ -48,6 +48,20 @@ _RESUME = ("luopeixiang/named_entity_recognition", "8073771816613d84274e7528e070
 _SAS = ("aleversn/SAS-Datasets", "9e1a866d58edaa0d78af374d2f3529a10d72239a")
 _STS = ("shuxinyin/SimCSE-Pytorch", "c5bc95a68dee4bdc53856cf2850d9795d7e748d4")
 _TATOEBA = ("DaoChaShao/py-st-dl-translater-2.0", "620408eda1721f683e2413778ad19e4f94691053")
+# The medical graph's CSV and its entity dictionaries come from two commits of the same repository.
+_MEDICAL_CSV = ("liuhuanyong/QASystemOnMedicalKG", "a75b6838f4e9783e1be23455b4deaf0e85683b9a")
+_MEDICAL_DICT = ("liuhuanyong/QASystemOnMedicalKG", "643eccb0dc53635cc14a9a9f3cdb39372a80af62")
+_MOVIES = ("neo4j-graph-examples/movies", "fb0e497e9e6a601fb55403586dd510aca73e471f")
+_MEDICAL_DICTS = {
+    "check": "fd9cbd05f6554fa0857babc75b22eb64198c6ebe346bcf45b5f12313b19d350d",
+    "deny": "86d27a31c74ccb8fbef191b70894809c47798ffe1b181f1bb9be0a963e91d12f",
+    "department": "18758741c24c77dcf3a66f1d0cb074a5ff58cfe80d053c25f211dd707dd39f86",
+    "disease": "b59fc9f32844561eade7c20c068f5782d6766a9deea45ad0183f455c31b61baf",
+    "drug": "bc89d81a327d58372a1494055c6bbac36a98fb6b7092db85ee983e58c46fbcce",
+    "food": "817dd58b0d7cd992bceb0a174dfa53c7da77a6db40373924bf5f1deb97d5ef6c",
+    "producer": "8f0965bf7c0a6ae7466a91887cae7e12cb9db9751e77470e96cae75650099a88",
+    "symptom": "66eb94570c23c2234e290fcb7532c070c370fa55313d5881b1c7ee3ec36f1c7b",
+}
 
 DATASETS: dict[str, Dataset] = {
     "resume_ner": Dataset(
@@ -107,6 +121,32 @@ DATASETS: dict[str, Dataset] = {
                 "cmn.txt",
                 _github(*_TATOEBA, "data/cmn.txt"),
                 "9da1af87e3e61650aa38595e60baef3a4e3a18ed239a7ef4a764c0a87c7ddeff",
+            ),
+        ),
+    ),
+    "kg_medical": Dataset(
+        "kg_medical",
+        "Chinese medical knowledge graph (QASystemOnMedicalKG): 21 disease records and entity-name dictionaries",
+        (
+            RemoteFile(
+                "medical_data_21diseases.csv",
+                _github(*_MEDICAL_CSV, "notebook_tutorials/medical_data.csv"),
+                "6817a6e570ed5e3e3f8bb7f51f24bfe70db747953015d1e873f90fe07c182787",
+            ),
+            *(
+                RemoteFile(f"dict_{kind}.txt", _github(*_MEDICAL_DICT, f"dict/{kind}.txt"), sha)
+                for kind, sha in _MEDICAL_DICTS.items()
+            ),
+        ),
+    ),
+    "kg_movies": Dataset(
+        "kg_movies",
+        "The Neo4j movie graph as a Cypher script: 38 movies, 133 people, 253 relationships",
+        (
+            RemoteFile(
+                "movies.cypher",
+                _github(*_MOVIES, "scripts/movies.cypher"),
+                "5b84e3c37cbbb008755641d43fb00818ddb634ad6931a9f8b8c7c579d3f2ed3a",
             ),
         ),
     ),

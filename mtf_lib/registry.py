@@ -201,8 +201,8 @@ def load_everything() -> None:
     _everything_loaded = True
     for reg in ALL.values():
         reg.load_builtins()
-    for name in task_types.lazy_names():
-        importlib.import_module(task_types._lazy[name])
+        for module in reg._lazy.values():  # task types, and lazy built-ins of other kinds (spiders)
+            importlib.import_module(module)
     for task_type in list(task_types._entries.values()):
         task_type.load_components()
 
@@ -217,6 +217,7 @@ task_types = Registry(
         "classification": "mtf_lib.tasks.classification.task_type",
         "pair_scoring": "mtf_lib.tasks.pair_scoring.task_type",
         "seq2seq": "mtf_lib.tasks.seq2seq.task_type",
+        "kg_qa": "mtf_lib.tasks.kg_qa.task_type",
     },
     versioned=False,
 )
@@ -229,9 +230,30 @@ optimizers = Registry("optimizer", "optimizers", ("mtf_lib.optim",))
 schedulers = Registry("scheduler", "schedulers", ("mtf_lib.optim",))
 metrics = Registry("metric", "metrics")
 callbacks = Registry("callback", "callbacks", ("mtf_lib.training.callbacks",))
+graph_builders = Registry(
+    "graph_builder",
+    "graph_builders",
+    lazy={"records.v1": "mtf_lib.graph.builders", "cypher_script.v1": "mtf_lib.graph.builders"},
+)
+# Spiders of the crawl stage (scrapy.Spider subclasses taking the ``crawl`` params); scrapy is
+# imported when one is looked up or every kind is listed.
+spiders = Registry("spider", "spiders", lazy={"config_spider.v1": "mtf_lib.crawl.config_spider"})
 
 ALL: dict[str, Registry] = {
     r.kind: r
-    for r in (task_types, readers, tokenizers, vectors, models, losses, optimizers, schedulers, metrics, callbacks)
+    for r in (
+        task_types,
+        readers,
+        tokenizers,
+        vectors,
+        models,
+        losses,
+        optimizers,
+        schedulers,
+        metrics,
+        callbacks,
+        graph_builders,
+        spiders,
+    )
 }
 ALL_KINDS = tuple(ALL)

@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from mtf_lib.errors import BAD_INPUT, BAD_PARAMS, CodeError, InputError
+from mtf_lib.errors import BAD_INPUT, BAD_PARAMS, CodeError, InputError, ServiceError
 
 INTERRUPTED = 130  # as a shell reports Ctrl-C
 
@@ -32,6 +32,8 @@ class StagePaths:
     dev_metrics: Path = Path("metrics/dev.json")  # the kept model's dev scores
     teacher: Path = Path("data/teacher")  # a teacher's soft targets (distillation)
     metrics: Path = Path("metrics")  # eval.json, its per-group breakdown, plots
+    raw: Path = Path("data/raw")  # a crawl's items (items.jsonl)
+    crawl_job: Path = Path("data/crawl_job")  # a crawl's resumable state (persist: true)
     progress: bool = True  # progress bars (on a terminal)
 
 
@@ -45,6 +47,8 @@ HELP = {
     "dev_metrics": "the kept model's dev scores (JSON)",
     "teacher": "a teacher's soft targets (distillation)",
     "metrics": "metrics folder (eval.json, plots)",
+    "raw": "folder of the crawled items (items.jsonl)",
+    "crawl_job": "the crawl's resumable job folder",
 }
 
 
@@ -77,7 +81,7 @@ def run_stage(stage: str, description: str | None, paths: tuple[str, ...] = (), 
         summary = function(params, StagePaths(**args))
     except InputError as exc:
         fail(exc, BAD_INPUT)
-    except CodeError as exc:
+    except (CodeError, ServiceError, ParamsError) as exc:  # ParamsError: a group the stage needs is absent
         fail(exc, BAD_PARAMS)
     except KeyboardInterrupt:
         fail(f"{stage} interrupted; run it again to resume from its last checkpoint", INTERRUPTED)

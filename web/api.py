@@ -99,12 +99,14 @@ def predict(path: TaskPath) -> Response:
         loaded = task.model()
     except ModelUnavailable as error:
         return json_error(503, str(error))
-    from mtf_lib.errors import InputError
+    from mtf_lib.errors import InputError, ServiceError
 
     try:
         results = spec.run(loaded.predictor, body)
     except InputError as error:  # the model cannot take this input (a text over its length limit)
         return json_error(422, str(error))
+    except ServiceError as error:  # a database the model reads went away
+        return json_error(503, str(error))
     return jsonify(
         {
             "app": task.app,

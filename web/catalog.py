@@ -149,7 +149,7 @@ class Task:
         signature = self._signature()
         if self._failure and self._failure[0] == signature:
             raise self._failure[1]  # the same broken bundle: no new attempt, no new log entry
-        from mtf_lib.errors import CodeError, InputError
+        from mtf_lib.errors import CodeError, InputError, ServiceError
         from mtf_lib.inference import Predictor
 
         try:
@@ -157,6 +157,10 @@ class Task:
             if bundle_hash is None:
                 raise FileNotFoundError("the bundle changed while it was read")
             predictor = Predictor.load(self.bundle_dir)
+        except ServiceError as error:
+            # A database the model reads is down: not remembered as a broken bundle, tried again next time.
+            log.warning("%s/%s: %s", self.app, self.name, error)
+            raise ModelUnavailable(f"{self.app}/{self.name} is unavailable: {error}") from error
         except CodeError as error:
             log.exception("cannot load the bundle of %s/%s from %s", self.app, self.name, self.bundle_dir)
             failure = ModelUnavailable(

@@ -80,7 +80,7 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     if problem:
         context["error"] = problem
         return render_page(template, api, context, 413)
-    from mtf_lib.errors import InputError
+    from mtf_lib.errors import InputError, ServiceError
 
     items = body.items()
     try:
@@ -88,6 +88,9 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     except InputError as error:  # the model cannot take this input (a text over its length limit)
         context["error"] = f"cannot predict: {error}"
         return render_page(template, api, context, 422)
+    except ServiceError as error:  # a database the model reads went away
+        context["error"] = str(error)
+        return render_page(template, api, context, 503)
     context["results"] = [
         {"item": item, "result": result, "view": api.view(item, result)}
         for item, result in zip(items, results, strict=True)

@@ -10,7 +10,8 @@ the registry of task types imports nothing heavy; each part is imported when fir
 - ``params``: the params schema (a pydantic model with one attribute per stage group; its
   ``task`` group is ``mtf_lib.tasks.sections.TaskParams``).
 - ``stages``: stage name → function ``(params, paths: StagePaths) -> dict`` (a summary the stage
-  script prints); each takes the whole validated params. ``fetch`` is shared by every task type.
+  script prints); each takes the whole validated params. ``fetch`` and ``crawl`` are shared by every
+  task type.
 - ``predictor``: the ``mtf_lib.inference.Predictor`` subclass that serves its bundles.
 - ``api``: its web description (``mtf_lib.tasks.api.ApiSpec``): request and result models, how a
   request runs through the predictor, the demo page's templates.
@@ -30,7 +31,10 @@ from typing import Any
 from mtf_lib.stage import StagePaths
 
 Stage = Callable[[Any, StagePaths], dict[str, Any]]
-COMMON_STAGES: Mapping[str, str] = {"fetch": "mtf_lib.assets:fetch_stage"}
+COMMON_STAGES: Mapping[str, str] = {
+    "fetch": "mtf_lib.assets:fetch_stage",
+    "crawl": "mtf_lib.crawl.stage:crawl_stage",
+}
 
 
 def resolve(ref: Any) -> Any:
