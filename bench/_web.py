@@ -34,12 +34,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = WORKERS) -> Iterator[int]:
-    """gunicorn on 127.0.0.1 serving this repository's tasks; yields the port once it answers."""
+def gunicorn(workers: int = WORKERS, tasks: str = ".") -> Iterator[int]:
+    """gunicorn on 127.0.0.1 serving the task folders ``tasks`` (MTF_WEB_TASKS: paths from the
+    repository root, os.pathsep between them); yields the port once it answers."""
     port = free_port()
     venv_bin = Path(sys.executable).parent
     command = [str(venv_bin / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning", APP]
-    env = {**os.environ, "MTF_WEB_ROOT": str(ROOT), "MTF_WEB_TASKS": "."}
+    env = {**os.environ, "MTF_WEB_ROOT": str(ROOT), "MTF_WEB_TASKS": tasks}
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         deadline = time.monotonic() + 120
