@@ -23,6 +23,19 @@ def copy_task_type_files(task_type: str) -> None:
     from mtf_lib import registry
 
     registry.task_types.get(task_type).template_spec().copy_files(Path.cwd())
+    remove_foreign_stage_scripts(task_type)
+
+
+def remove_foreign_stage_scripts(task_type: str) -> None:
+    """The template ships the usual stage scripts; a type without such a stage (kg_qa has no
+    train) gets none of its script, which would only fail with "no stage"."""
+    from mtf_lib import registry
+    from mtf_lib.tasks.base import COMMON_STAGES
+
+    own = set(registry.task_types.get(task_type).stages) | set(COMMON_STAGES)
+    for script in Path("stages").glob("*.py"):
+        if script.stem not in own:
+            script.unlink()
 
 
 def run(*cmd: str) -> subprocess.CompletedProcess:
@@ -115,7 +128,7 @@ def main() -> int:
     else:
         print("  dvc metrics show          # scores")
     print("  git add . && git commit   # before `dvc exp run --queue`: the queue stashes away untracked files")
-    print("Then point params.yaml's preprocess.train/dev/test at your own data (see README.md).\n")
+    print('Then use your own data: README.md, "Use your own data".\n')
     return 0
 
 

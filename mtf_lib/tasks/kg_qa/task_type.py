@@ -17,5 +17,6 @@ KG_QA = TaskType(
     predictor="mtf_lib.tasks.kg_qa.predictor:KgQaPredictor",
     api="mtf_lib.tasks.kg_qa.api:API",
     components=("mtf_lib.graph.builders",),
+    template="mtf_lib.tasks.kg_qa.template:TEMPLATE",
 )
 registry.task_types.register("kg_qa", KG_QA)
