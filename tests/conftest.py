@@ -16,6 +16,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATASETS = REPO.parent / "shared" / "datasets"
 VENV_BIN = Path(sys.executable).parent
+# DVC sends usage analytics from a background process; tests reach no address but 127.0.0.1.
+os.environ["DVC_NO_ANALYTICS"] = "1"
 
 
 def mirror_dir() -> Path:

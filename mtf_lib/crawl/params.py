@@ -15,6 +15,25 @@ from mtf_lib import registry
 from mtf_lib.config import Section
 
 DEFAULT_USER_AGENT = "mtf-crawler/0.1 (+contact: set crawl.user_agent to name yours)"
+# Scrapy settings that a param sets (one place for each bound), and those the stage owns: its
+# job folder and output, which resume and data/raw depend on.
+BY_PARAM = {
+    "USER_AGENT": "user_agent",
+    "ROBOTSTXT_OBEY": "obey_robots",
+    "CLOSESPIDER_PAGECOUNT": "max_pages",
+    "DEPTH_LIMIT": "max_depth",
+    "DOWNLOAD_TIMEOUT": "timeout_s",
+    "RETRY_TIMES": "retries",
+    "MTF_RETRY_BACKOFF": "backoff_s",
+    "DOWNLOAD_DELAY": "download_delay_s",
+    "AUTOTHROTTLE_ENABLED": "autothrottle.enabled",
+    "AUTOTHROTTLE_START_DELAY": "autothrottle.start_delay_s",
+    "AUTOTHROTTLE_MAX_DELAY": "autothrottle.max_delay_s",
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": "autothrottle.target_concurrency",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "concurrency_per_domain",
+    "REDIRECT_MAX_TIMES": "max_redirects",
+}
+STAGE_OWNED = ("JOBDIR", "FEEDS", "FEED_URI", "FEED_FORMAT", "FEED_STORE_EMPTY")
 
 
 def _regex(value: str) -> str:
@@ -112,7 +131,8 @@ class CrawlParams(Section):
     max_redirects: int = Field(5, ge=0, description="redirects followed per request at most")
     user_agent: str = Field(DEFAULT_USER_AGENT, min_length=1, description="the User-Agent header (name a contact)")
     settings: dict[str, Any] = Field(
-        default_factory=dict, description="other Scrapy settings (UPPER_CASE names), applied last"
+        default_factory=dict,
+        description="other Scrapy settings (UPPER_CASE); ITEM_PIPELINES and the like add to the stage's",
     )
 
     @field_validator("fields")
@@ -129,6 +149,10 @@ class CrawlParams(Section):
         for name in settings:
             if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
                 raise ValueError(f"{name!r} is not a Scrapy setting name (UPPER_CASE)")
+            if name in BY_PARAM:
+                raise ValueError(f"{name!r}: set crawl.{BY_PARAM[name]} instead")
+            if name in STAGE_OWNED:
+                raise ValueError(f"{name!r} is set by the crawl stage (data/crawl_job, data/raw): leave it out")
         return settings
 
     def domains(self) -> list[str]:

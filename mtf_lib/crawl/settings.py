@@ -8,6 +8,7 @@ from typing import Any
 from mtf_lib.crawl.params import CrawlParams
 
 MIDDLEWARES = "mtf_lib.crawl.middlewares."
+MERGED = ("ITEM_PIPELINES", "DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS")  # added to, not replaced
 
 
 def crawl_settings(params: CrawlParams, jobdir: Path, feed: Path, pages_left: int) -> dict[str, Any]:
@@ -50,5 +51,7 @@ def crawl_settings(params: CrawlParams, jobdir: Path, feed: Path, pages_left: in
         },
         "LOG_LEVEL": "INFO",
     }
-    settings.update(params.settings)
+    for name, value in params.settings.items():
+        # A user's pipeline must not silently drop the stage's duplicate filter (None disables one).
+        settings[name] = {**settings.get(name, {}), **value} if name in MERGED and isinstance(value, dict) else value
     return settings

@@ -37,6 +37,7 @@ class Hit:
 class Site:
     base: str
     hits: list[Hit] = field(default_factory=list)
+    delay_s: float = 0.0  # before each answer; a test may change it while the site is served
 
     def paths(self) -> list[str]:
         return [hit.path for hit in self.hits]
@@ -57,15 +58,15 @@ def links(*hrefs: str) -> str:
 @contextmanager
 def serve(route: Route, delay_s: float = 0.0) -> Iterator[Site]:
     """Serve ``route(path) -> (status, headers, body)`` (None: 404), each answer after ``delay_s``."""
-    site = Site(base="")
+    site = Site(base="", delay_s=delay_s)
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             with lock:
                 site.hits.append(Hit(self.path, time.monotonic(), self.headers.get("User-Agent", "")))
-            if delay_s:
-                time.sleep(delay_s)
+            if site.delay_s:
+                time.sleep(site.delay_s)
             page = route(self.path) or html("<h1>not found</h1>", status=404)
             status, headers, body = page
             try:

@@ -28,6 +28,22 @@ def test_an_interrupted_job_of_the_same_params_is_resumed(tmp_path: Path) -> Non
     assert job.state["pages"] == 3 and job.state["errors"] == {"timeout": 1}
 
 
+def test_a_run_killed_before_scrapy_closed_is_started_over(tmp_path: Path) -> None:
+    # Scrapy saves its pending requests only on closing: the seen fingerprints alone would end
+    # the crawl at once (its start URL seen), a partial crawl taken for a finished one.
+    job = Job(tmp_path, "same")
+    job.prepare()  # then SIGKILL: no record_run
+    job.scrapy_dir.mkdir()
+    (job.scrapy_dir / "requests.seen").write_text("abc\n", encoding="utf-8")
+    job.feed.write_bytes(b'{"url": "http://a/1"}\n')
+    again = Job(tmp_path, "same")
+    assert again.prepare() is False and again.restarted is True
+    assert not again.scrapy_dir.exists() and not again.feed.exists()
+    forced = interrupted(tmp_path / "forced", "same")
+    forced.record_run(pages=1, duplicates=0, errors={}, finished=False, closed=False)  # a second Ctrl-C
+    assert Job(forced.folder, "same").prepare() is False
+
+
 def test_a_job_of_other_params_is_cleared(tmp_path: Path) -> None:
     interrupted(tmp_path, "before")
     job = Job(tmp_path, "after")

@@ -42,6 +42,8 @@ def problems(crawl: dict[str, Any]) -> str:
         ({**START, "timeout_s": "30"}, "timeout_s: Input should be a valid number"),
         ({**START, "settings": {"download_delay": 1}}, "settings: 'download_delay' is not a Scrapy setting"),
         ({**START, "max_page": 10}, "max_page: unknown key; did you mean 'max_pages'?"),
+        ({**START, "settings": {"DOWNLOAD_DELAY": 1}}, "'DOWNLOAD_DELAY': set crawl.download_delay_s"),
+        ({**START, "settings": {"JOBDIR": "job"}}, "settings: 'JOBDIR' is set by the crawl stage"),
     ],
 )
 def test_bad_values_name_their_key(crawl: dict[str, Any], expected: str) -> None:
@@ -61,6 +63,14 @@ def test_defaults_are_polite_and_contact_nothing_else() -> None:
     assert settings["TELNETCONSOLE_ENABLED"] is False and settings["REMOTE_CONTROL_ENABLED"] is False
     assert params.fingerprint() == CrawlParams.model_validate(START).fingerprint()
     assert params.fingerprint() != CrawlParams.model_validate({**START, "max_depth": 2}).fingerprint()
+
+
+def test_settings_add_to_the_stages_pipelines_and_middlewares() -> None:
+    extra = {"ITEM_PIPELINES": {"my.Pipeline": 400}, "HTTPCACHE_ENABLED": True}
+    params = CrawlParams.model_validate({**START, "settings": extra})
+    settings = crawl_settings(params, Path("job"), Path("feed.jsonl"), params.max_pages)
+    assert settings["ITEM_PIPELINES"] == {"mtf_lib.crawl.pipelines.DropDuplicates": 300, "my.Pipeline": 400}
+    assert settings["HTTPCACHE_ENABLED"] is True
 
 
 def test_bad_params_exit_2_naming_the_field(tmp_path: Path) -> None:

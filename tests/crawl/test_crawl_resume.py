@@ -1,5 +1,5 @@
 """Kill and resume: a crawl stopped by SIGINT continues where it stopped, and its output equals
-an uninterrupted crawl's, byte for byte."""
+an uninterrupted crawl's, byte for byte; one killed hard (SIGKILL) starts over to the whole output."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.crawl.site import FAST, Page, Site, html, links, make_task, run_stage, serve, start_stage, summary
+from tests.crawl.site import FAST, Page, Site, html, items, links, make_task, run_stage, serve, start_stage, summary
 
 DELAY_S = 0.1  # each answer: slow enough to stop the crawl in the middle
 
@@ -74,3 +74,43 @@ def test_an_interrupted_crawl_resumes_to_the_same_output(tmp_path: Path) -> None
     # A finished crawl keeps only its state: the next run starts clean (test_crawl_job.py).
     state = json.loads((task / "data" / "crawl_job" / "state.json").read_text(encoding="utf-8"))
     assert state["finished"] is True and not (task / "data" / "crawl_job" / "scrapy").exists()
+
+
+WIDE = 400  # links on one page: more fingerprints than Scrapy's buffered requests.seen holds unwritten
+
+
+def wide_route(path: str) -> Page | None:
+    if path == "/robots.txt":
+        return 200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"
+    if path == "/wide":
+        return html("<h1>index</h1>" + links(*[f"/item/{k}" for k in range(WIDE)]))
+    if m := re.fullmatch(r"/item/(\d+)", path):
+        time.sleep(0.01)
+        return html(f"<h1>Item {m[1]}</h1>")
+    return None
+
+
+def test_a_hard_killed_crawl_starts_over_to_the_whole_output(tmp_path: Path) -> None:
+    with serve(wide_route) as site:
+        crawl = {
+            **params(site),
+            "start_urls": [f"{site.base}/wide"],
+            "concurrency_per_domain": 8,
+            "autothrottle": {"enabled": False},
+        }
+        task = make_task(tmp_path, crawl)
+        proc = start_stage(task)
+        deadline = time.monotonic() + 30
+        while item_hits(site) < 10 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        proc.kill()  # SIGKILL: Scrapy cannot save its queue of pending requests
+        proc.communicate(timeout=30)
+        seen = task / "data" / "crawl_job" / "scrapy" / "requests.seen"
+        # The start URL is among the seen requests on disk, its links in no saved queue: resumed
+        # as it is, the crawl would end at once with the few items fetched.
+        assert seen.stat().st_size > 0 and item_hits(site) < WIDE
+        again = run_stage(task)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "killed before Scrapy saved its queue; starting again" in again.stderr
+    assert summary(again)["items"] == WIDE and summary(again)["resumed"] is False
+    assert sorted(item["title"] for item in items(task)) == sorted(f"Item {k}" for k in range(WIDE))

@@ -165,7 +165,8 @@ def test_the_user_agent_names_the_project(crawled: tuple[Site, Path, dict[str, A
 
 def test_max_pages_stops_an_endless_crawl(tmp_path: Path) -> None:
     with serve(route) as site:
-        params = crawl_params(site, start_urls=[f"{site.base}/trap/1"], max_depth=1000, max_pages=5)
+        endless = {"start_urls": [f"{site.base}/trap/1"], "items": "/trap/", "fields": {"next": {"css": "a::text"}}}
+        params = crawl_params(site, **endless, max_depth=1000, max_pages=5)
         result = run_stage(make_task(tmp_path, params))
     assert result.returncode == 0, result.stderr[-3000:]
     trap = [p for p in site.paths() if p.startswith("/trap/")]
@@ -173,6 +174,26 @@ def test_max_pages_stops_an_endless_crawl(tmp_path: Path) -> None:
     assert 4 <= len(trap) <= 5, trap
     done = summary(result)
     assert done["finish_reason"] == "closespider_pagecount" and 5 <= done["pages"] <= 6
+
+
+def test_a_crawl_without_items_fails_and_writes_nothing(tmp_path: Path) -> None:
+    # A site that is down or a wrong selector: DVC must not record an empty crawl as done.
+    with serve(route) as site:
+        task = make_task(tmp_path, crawl_params(site, start_urls=[f"{site.base}/missing"]))
+        result = run_stage(task)
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "crawl: no items from 2 pages (errors: {'http_404': 1})" in result.stderr
+    assert "Traceback" not in result.stderr and not (task / "data" / "raw" / "items.jsonl").exists()
+
+
+def test_a_field_that_matches_nothing_is_reported(tmp_path: Path) -> None:
+    fields = {"title": {"css": "h1::text"}, "subtitle": {"css": "h2::text"}, "tags": {"css": "b", "many": True}}
+    with serve(route) as site:
+        params = crawl_params(site, start_urls=[f"{site.base}/item/1", f"{site.base}/item/2"], follow=[], fields=fields)
+        result = run_stage(make_task(tmp_path, params))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert summary(result)["empty_fields"] == ["subtitle", "tags"]
+    assert "warning: crawl.fields.subtitle is empty in all 2 items: check its selector" in result.stderr
 
 
 USER_SPIDER = '''
