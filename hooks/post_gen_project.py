@@ -109,6 +109,15 @@ def mtf_lib_problem() -> str | None:
     )
 
 
+def metrics_files() -> list[str]:
+    """The metrics files this task's dvc.yaml declares (a kg_qa task has no dev.json)."""
+    import yaml
+
+    stages = yaml.safe_load(Path("dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    files = [next(iter(m)) if isinstance(m, dict) else m for stage in stages.values() for m in stage.get("metrics", [])]
+    return [f for f in files if not f.startswith("metrics/train/")] or files
+
+
 def main() -> int:
     copy_task_type_files(TASK_TYPE)
     done, problems = set_up_repository()
@@ -124,7 +133,7 @@ def main() -> int:
     print("  mtf check params.yaml     # validate the params")
     print("  dvc repro                 # run the pipeline on the sample data in data/sample/")
     if "joined" in done:  # inside a bigger project: a bare `dvc metrics show` lists every task's
-        print("  dvc metrics show metrics/eval.json metrics/dev.json   # this task's scores")
+        print(f"  dvc metrics show {' '.join(metrics_files())}   # this task's scores")
     else:
         print("  dvc metrics show          # scores")
     print("  git add . && git commit   # before `dvc exp run --queue`: the queue stashes away untracked files")

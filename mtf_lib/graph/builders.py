@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,25 +24,70 @@ from mtf_lib.graph.store import GraphStore
 NEO4J_DDL = re.compile(r"^\s*CREATE\s+(CONSTRAINT|INDEX|(RANGE|TEXT|POINT|FULLTEXT|VECTOR)\s+INDEX)\b", re.I)
 
 
-def read_rows(path: Path, file_format: str) -> Iterator[dict[str, Any]]:
+def read_rows(path: Path, file_format: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The file's columns (a CSV's header; every key some JSON line has) and its rows."""
     if not path.is_file():
         raise InputError(f"graph source {path} does not exist: fetch or crawl it first (dvc repro)")
     with path.open(encoding="utf-8", newline="") as handle:
         if file_format == "csv":
-            yield from csv.DictReader(handle)
-            return
+            reader = csv.DictReader(handle)
+            rows = list(reader)
+            return list(reader.fieldnames or []), rows
+        rows = []
         for number, line in enumerate(handle, 1):
             if line.strip():
                 try:
-                    yield json.loads(line)
+                    row = json.loads(line)
                 except json.JSONDecodeError as error:
                     raise InputError(f"{path}:{number}: not a JSON object ({error.msg})") from None
+                if not isinstance(row, dict):
+                    raise InputError(f"{path}:{number}: not a JSON object")
+                rows.append(row)
+    return list(dict.fromkeys(k for row in rows for k in row)), rows
 
 
 def split_cell(value: Any, separator: str) -> list[str]:
     """A list-valued cell's items, stripped, blanks and repeats dropped, in order."""
     items = value if isinstance(value, list) else str(value or "").split(separator)
     return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+
+
+_TRUE, _FALSE = {"true", "yes", "y", "1", "是"}, {"false", "no", "n", "0", "否"}
+
+
+def convert(value: Any, kind: str) -> Any:
+    """A cell as the schema's ``kind`` (STRING, INT64, DOUBLE, BOOLEAN); an empty one is None.
+    ValueError when it does not convert: the store's binder would fail on it with no row named."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if kind == "STRING":
+        return str(value).strip()
+    text = value.strip().casefold() if isinstance(value, str) else value
+    if kind == "BOOLEAN":
+        if isinstance(text, bool):
+            return text
+        if isinstance(text, str) and text in _TRUE | _FALSE:
+            return text in _TRUE
+        raise ValueError("not a boolean (true/false, yes/no, 1/0)")
+    if isinstance(text, bool):  # JSON true is no number
+        raise ValueError(f"not {'an integer' if kind == 'INT64' else 'a number'}")
+    try:
+        if kind == "DOUBLE":
+            return float(text)
+        number = float(text) if isinstance(text, float) else int(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"not {'an integer' if kind == 'INT64' else 'a number'}") from None
+    if isinstance(number, float) and not number.is_integer():
+        raise ValueError("not an integer")
+    return int(number)
+
+
+def _missing_columns(source: str, columns: list[str], mapped: dict[str, str]) -> None:
+    """Mapped columns the file does not have (a typo would load nothing, silently)."""
+    missing = [f"{column!r} ({use})" for column, use in mapped.items() if column not in columns]
+    if missing:
+        have = ", ".join(repr(c) for c in columns) or "none"
+        raise InputError(f"{source} has no column {', '.join(missing)}; its columns: {have}")
 
 
 def read_names(path: Path) -> list[str]:
@@ -95,24 +139,35 @@ def records(
     ``separator``); ``relationships``: column → relationship type, each item of the cell a node
     of the type's target label; ``dictionaries``: label → a file of names, loaded as nodes."""
     if format not in ("csv", "jsonl"):
-        raise InputError(f"records.v1: format must be csv or jsonl, got {format!r}")
+        raise InputError(f"format must be csv or jsonl, got {format!r}")
     _check_declared(schema, label, key, properties, relationships)
+    columns, rows = read_rows(folder / source, format)
+    mapped = {key_column: "key_column"}
+    mapped.update({column: f"properties → {prop}" for column, prop in properties.items()})
+    mapped.update({column: f"relationships → {rel}" for column, rel in relationships.items()})
+    _missing_columns(source, columns, mapped)
     node_types = schema.nodes[label].properties
     nodes: dict[str, dict[str, Any]] = {}
     targets: dict[str, dict[str, None]] = {}  # label → names, in order of appearance
     edges: dict[str, list[dict[str, str]]] = {rel: [] for rel in relationships.values()}
-    for number, row in enumerate(read_rows(folder / source, format), 1):
+    for number, row in enumerate(rows, 1):
         name = str(row.get(key_column) or "").strip()
         if not name:
             raise InputError(f"{source}: row {number} has no {key_column!r}")
         props = nodes.setdefault(name, {key: name})
         for column, prop in properties.items():
+            kind = node_types[prop]
             value = row.get(column)
-            if node_types[prop].endswith("[]"):
-                props[prop] = split_cell(value, separator)
-            else:
-                text = str(value).strip() if value is not None else ""
-                props[prop] = text or None
+            try:
+                if kind.endswith("[]"):
+                    items = [convert(item, kind[:-2]) for item in split_cell(value, separator)]
+                    props[prop] = [item for item in items if item is not None]
+                else:
+                    props[prop] = convert(value, kind)
+            except ValueError as error:
+                raise InputError(
+                    f"{source}: row {number}, column {column!r} → {label}.{prop} ({kind}): {value!r} is {error}"
+                ) from None
         for column, rel in relationships.items():
             target = schema.relationships[rel].target
             for item in split_cell(row.get(column), separator):

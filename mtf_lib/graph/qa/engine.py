@@ -17,12 +17,16 @@ from mtf_lib.graph.store import GraphStore
 class Firing:
     rule: IntentRule
     mention: Mention
+    index: int = 0  # the rule's place in qa.rules
+    keyword: str | None = None  # the keyword it fired on (none: a rule without keywords)
 
 
 def fired_rules(
     question: str, mentions: Sequence[Mention], rules: Sequence[IntentRule], deny: Sequence[str]
 ) -> list[Firing]:
-    """The (rule, entity) pairs a question fires, in rule order, each once."""
+    """The (rule, entity) pairs a question fires, in rule order, each once. Fallback rules are
+    tried only when no other rule fired for any entity of the question: a question answered
+    about one entity is not also answered "what it is" about another."""
     negated = any(word in question for word in deny)
     # Keywords are looked for outside the entities' names (the symptom 咳嗽 is not the keyword 咳).
     rest = question
@@ -30,12 +34,13 @@ def fired_rules(
         rest = rest[: m.start] + " " + rest[m.end :]
     firings: list[Firing] = []
     for fallback in (False, True):
-        for rule in rules:
+        for index, rule in enumerate(rules):
             if rule.fallback != fallback:
                 continue
             if rule.negated is not None and rule.negated != negated:
                 continue
-            if rule.keywords and not any(k in rest for k in rule.keywords):
+            keyword = next((k for k in rule.keywords if k in rest), None)
+            if rule.keywords and keyword is None:
                 continue
             # A reverse question yields to another entity it names (咳嗽 is also a disease: not that).
             if any(rule.entity not in m.labels and set(m.labels) & set(rule.unless) for m in mentions):
@@ -44,7 +49,7 @@ def fired_rules(
                 if rule.entity in mention.labels and not any(
                     f.rule.intent == rule.intent and f.mention.name == mention.name for f in firings
                 ):
-                    firings.append(Firing(rule, mention))
+                    firings.append(Firing(rule, mention, index, keyword))
         if firings:
             break
     return firings
@@ -86,6 +91,8 @@ class QAEngine:
             queries.append(
                 {
                     "intent": rule.intent,
+                    "rule": firing.index,  # which rule, and why: 是什么 in 可能是什么病 fires a description
+                    "keyword": firing.keyword,
                     "cypher": rule.cypher,
                     "parameters": parameters,
                     "answers": items,

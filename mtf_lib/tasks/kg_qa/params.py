@@ -43,3 +43,21 @@ class KgQaParams(Section):
     graph: GraphParams
     qa: QAParams
     evaluate: EvaluateParams
+
+    @model_validator(mode="after")
+    def _labels_declared(self) -> KgQaParams:
+        """Every label the QA names is one the schema declares: a typo would only link nothing."""
+        nodes = self.graph.graph_schema.nodes
+        problems = [(f"qa.labels[{n}]", label) for n, label in enumerate(self.qa.labels or []) if label not in nodes]
+        for n, rule in enumerate(self.qa.rules):
+            named = [("entity", rule.entity), ("answer_label", rule.answer_label)]
+            named += [(f"unless[{k}]", label) for k, label in enumerate(rule.unless)]
+            problems += [
+                (f"qa.rules[{n}].{key} (rule {rule.intent!r})", label)
+                for key, label in named
+                if label is not None and label not in nodes
+            ]
+        if problems:
+            wrong = "; ".join(f"{path}: {label!r} is not a label of graph.schema.nodes" for path, label in problems)
+            raise ValueError(f"{wrong} (valid labels: {', '.join(nodes)})")
+        return self

@@ -5,10 +5,76 @@ with no answer in the graph got an honest "I don't know"."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Sequence
+from pathlib import Path
 from typing import Any
 
+from mtf_lib.errors import InputError
 from mtf_lib.metrics.scores import Scores
+
+REQUIRED = ("question", "intents", "answers")
+KINDS = ("single", "multi", "no_facts", "unknown_entity", "out_of_scope")  # by_kind's groups
+
+
+def _line_problems(question: Any, intents: Collection[str] | None) -> list[str]:
+    """What is wrong with one question line, each with its fix."""
+    if not isinstance(question, dict):
+        return [f"a JSON object per line, got {type(question).__name__} (each line: {{{', '.join(REQUIRED)}}})"]
+    missing = [k for k in REQUIRED if k not in question]
+    if missing:
+        return [f"missing {', '.join(missing)} (each line: {{{', '.join(REQUIRED)}}})"]
+    problems = []
+    if not isinstance(question["question"], str) or not question["question"].strip():
+        problems.append(f'"question" must be a non-empty string, got {question["question"]!r}')
+    for key in ("intents", "answers"):
+        value = question[key]
+        # A string would be scored as its characters: "1995" as {"1", "9", "5"}.
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            fix = json.dumps([value] if isinstance(value, str) else [], ensure_ascii=False)
+            problems.append(f'"{key}" must be a list of strings, got {value!r} (e.g. {fix})')
+    if intents is not None and isinstance(question["intents"], list):
+        unknown = [i for i in question["intents"] if isinstance(i, str) and i not in intents]
+        if unknown:
+            problems.append(
+                f"intent {', '.join(map(repr, unknown))} is no rule's (qa.rules' intents: {', '.join(sorted(intents))})"
+            )
+    kind = question.get("kind", "single")
+    if kind not in KINDS:
+        problems.append(f'"kind" {kind!r} is not one of {", ".join(KINDS)}')
+    return problems
+
+
+def read_questions(path: Path, intents: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The questions of a JSON-lines file, checked line by line (every problem at once, each with
+    its file:line): lists of strings, known ``kind``s, unique ids and, given the rules' intents,
+    only intents a rule has; a junk line would otherwise be scored silently wrong."""
+    if not path.is_file():
+        raise InputError(f"questions file {path} does not exist (evaluate.test / evaluate.dev)")
+    questions, problems, ids = [], [], {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            question = json.loads(line)
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}:{number}: not JSON ({error.msg})")
+            continue
+        problems += [f"{path}:{number}: {p}" for p in _line_problems(question, intents)]
+        key = question.get("id") if isinstance(question, dict) else None
+        if key is not None and not isinstance(key, str | int):
+            problems.append(f'{path}:{number}: "id" must be a string or a number, got {key!r}')
+        elif key is not None and key in ids:
+            problems.append(f"{path}:{number}: id {key!r} is line {ids[key]}'s too: give each question its own")
+        else:
+            ids.setdefault(key, number)
+        questions.append(question)
+    if problems:
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError("bad questions:\n  " + "\n  ".join(problems[:20]) + more)
+    if not questions:
+        raise InputError(f"{path} holds no questions")
+    return questions
 
 
 def _prf(hit: int, predicted: int, gold: int) -> dict[str, float]:
