@@ -7,7 +7,8 @@ Face Trainer on a tiny BERT), bert_cpu (a bert-base tagger's training step on th
 distill (the flagship's ensemble vs its distilled student: run both pipelines first) and
 seq2seq_decoding (beam search with and without the key/value cache on the translation task's
 bundle: run its pipeline first) and kg_qa (QA latency through the web app and the medical
-graph's build time: run its pipeline first), each as its own process (so one's imports,
+graph's build time: run its pipeline first) and experiments (the experiments dashboard's page,
+cold and warm, over 50 DVC experiments of a task it generates), each as its own process (so one's imports,
 threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
@@ -45,6 +46,7 @@ BENCHMARKS = (
     "distill",
     "seq2seq_decoding",
     "kg_qa",
+    "experiments",
 )
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
 NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer")

@@ -7,6 +7,7 @@ CJK font); without one, a confusion matrix numbers its classes and says so in it
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -47,14 +48,18 @@ def bar_chart(values: Mapping[str, float], title: str, xlabel: str, path: Path) 
         plt.close(fig)
 
 
+LIVE_SERIES = Path("plots") / "metrics"  # dvclive's per-step TSV files, under its folder
+
+
 def read_live_series(live_dir: Path) -> dict[str, list[tuple[float, float]]]:
     """dvclive's per-step TSV files → ``{metric: [(step, value), ...]}``."""
-    series = {}
-    for tsv in sorted((live_dir / "plots" / "metrics").glob("*.tsv")):
-        with tsv.open(encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
-        series[tsv.stem] = [(float(r["step"]), float(r[tsv.stem])) for r in rows]
-    return series
+    tsvs = sorted((live_dir / LIVE_SERIES).glob("*.tsv"))
+    return {tsv.stem: live_points(tsv.read_text(encoding="utf-8"), tsv.stem) for tsv in tsvs}
+
+
+def live_points(text: str, metric: str) -> list[tuple[float, float]]:
+    """One dvclive TSV file's text (columns ``step`` and ``metric``) → ``[(step, value), ...]``."""
+    return [(float(r["step"]), float(r[metric])) for r in csv.DictReader(io.StringIO(text), delimiter="\t")]
 
 
 def training_curves(series: Mapping[str, list[tuple[float, float]]], path: Path) -> None:

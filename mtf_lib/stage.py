@@ -2,7 +2,8 @@
 
 A stage script is one call, ``run_stage("train", __doc__, ("dataset", "checkpoints", ...))``:
 its params are validated (exit 2 on any problem, before any work), then the task type's function
-for the stage runs with the paths it was given, and its summary is printed. Import-light on
+for the stage runs with the paths it was given, then what every task type gets after that stage
+(``AFTER``: the train stage's time and machine, evaluate's model card), and its summary is printed. Import-light on
 purpose: ``python stages/<stage>.py --help`` must not pay for torch.
 """
 
@@ -11,12 +12,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from mtf_lib.errors import BAD_INPUT, BAD_PARAMS, CodeError, InputError, ServiceError
 
 INTERRUPTED = 130  # as a shell reports Ctrl-C
+# Shared steps after a type's stage, (params, paths, seconds the stage took) -> None, imported when due.
+AFTER = {
+    "train": "mtf_lib.run_record:write_training_record",
+    "evaluate": "mtf_lib.tasks.model_card:write_model_card",
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ HELP = {
 def run_stage(stage: str, description: str | None, paths: tuple[str, ...] = (), argv: list[str] | None = None) -> None:
     """Parse arguments, load and validate ``--params`` (exit 2 on any problem), then run the task
     type's ``stage`` with the given ``paths`` (the other paths keep their defaults)."""
+    started = time.monotonic()
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--params", default="params.yaml", help="params file (default: params.yaml)")
     defaults = {f.name: f.default for f in fields(StagePaths)}
@@ -79,6 +87,10 @@ def run_stage(stage: str, description: str | None, paths: tuple[str, ...] = (), 
         fail(f"{exc.args[0]}: remove the stage from dvc.yaml, or give the task type one", BAD_PARAMS)
     try:
         summary = function(params, StagePaths(**args))
+        if stage in AFTER:
+            from mtf_lib.tasks.base import resolve
+
+            resolve(AFTER[stage])(params, StagePaths(**args), time.monotonic() - started)
     except InputError as exc:
         fail(exc, BAD_INPUT)
     except (CodeError, ServiceError, ParamsError) as exc:  # ParamsError: a group the stage needs is absent

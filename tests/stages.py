@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.stage import StagePaths
+from mtf_lib.stage import AFTER, StagePaths
+from mtf_lib.tasks.base import resolve
 
 STAGES = ("preprocess", "dataset", "train", "evaluate")
 
@@ -30,6 +32,13 @@ def paths_under(root: Path, **overrides: Any) -> StagePaths:
 
 
 def run_stages(params: Any, paths: StagePaths, stages: tuple[str, ...] = STAGES) -> dict[str, dict[str, Any]]:
-    """The task type's stage functions, in order: ``{stage: its summary}``."""
+    """The task type's stage functions, in order, each followed by what every type gets after it
+    (``mtf_lib.stage.AFTER``: the model card after evaluate): ``{stage: its summary}``."""
     task_type = registry.task_types.get(params.task.type)
-    return {stage: task_type.stage(stage)(params, paths) for stage in stages}
+    summaries = {}
+    for stage in stages:
+        started = time.monotonic()
+        summaries[stage] = task_type.stage(stage)(params, paths)
+        if stage in AFTER:
+            resolve(AFTER[stage])(params, paths, time.monotonic() - started)
+    return summaries

@@ -15,9 +15,11 @@ from flask import Response, current_app, jsonify
 from flask_openapi3 import Info, OpenAPI
 from jinja2 import ChoiceLoader
 
+from web.analysis import analysis_api, analysis_pages
 from web.api import HEALTH_RESPONSES, api, health
 from web.catalog import Catalog, ModelUnavailable, set_torch_threads
 from web.errors import register_error_handlers, validation_error_response
+from web.experiments import register_experiments
 from web.pages import TaskTypePages, pages
 from web.schemas import ErrorResponse
 from web.settings import load_settings
@@ -46,9 +48,12 @@ def create_app(settings: Mapping[str, Any] | None = None, **overrides: Any) -> O
     app.extensions["mtf"] = catalog
 
     app.register_api(api)
+    app.register_api(analysis_api)
     app.get("/healthz", responses=HEALTH_RESPONSES, summary="Liveness: the app runs and sees its tasks")(health)
     app.add_url_rule("/api/v1/openapi.json", "openapi_document", openapi_document)
     app.register_blueprint(pages)
+    app.register_blueprint(analysis_pages)
+    register_experiments(app)  # pages, API and caches of the experiments dashboard
     app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, TaskTypePages()])  # each task type's demo page
     register_error_handlers(app)
 

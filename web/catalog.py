@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BUNDLE_FILE = "bundle.json"
+# Written into the bundle by evaluate, after training: not part of the model (nor of its hash).
+NOT_MODEL = frozenset({"MODEL_CARD.md"})
 EVAL_METRICS = Path("metrics") / "eval.json"
 
 
@@ -110,7 +112,7 @@ class Task:
 
     def _signature(self) -> tuple[tuple[str, int, int], ...]:
         """(name, size, mtime) of every bundle file: changes whenever the bundle is rewritten."""
-        files = sorted(p for p in self.bundle_dir.rglob("*") if p.is_file())
+        files = sorted(p for p in self.bundle_dir.rglob("*") if p.is_file() and p.name not in NOT_MODEL)
         try:
             return tuple((str(p.relative_to(self.bundle_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
         except FileNotFoundError:  # removed while listed: a different bundle from the last one seen

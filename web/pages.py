@@ -28,17 +28,22 @@ PALETTE_SIZE = 10  # colour classes in style.css: .c0 ... .c9
 TASK_TYPE_PAGES = "task_types/"
 
 
+# Which ApiSpec page a template name's part after the type names: task_types/<type>[.<part>].html
+PAGE_PARTS = {"": "page", "errors": "errors_page"}
+
+
 class TaskTypePages(BaseLoader):
-    """Templates named ``task_types/<type>.html``: the registered task type's demo page."""
+    """Templates named ``task_types/<type>.html`` (the registered task type's demo page) and
+    ``task_types/<type>.errors.html`` (its error-analysis page)."""
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
-        name = template.removeprefix(TASK_TYPE_PAGES).removesuffix(".html")
-        if not template.startswith(TASK_TYPE_PAGES) or not template.endswith(".html"):
+        name, _, part = template.removeprefix(TASK_TYPE_PAGES).removesuffix(".html").partition(".")
+        if not template.startswith(TASK_TYPE_PAGES) or not template.endswith(".html") or part not in PAGE_PARTS:
             raise TemplateNotFound(template)
         from mtf_lib import registry
 
         try:
-            path = Path(registry.task_types.get(name).api_spec().page)
+            path = Path(getattr(registry.task_types.get(name).api_spec(), PAGE_PARTS[part]))
             mtime = path.stat().st_mtime
         except (KeyError, TypeError, OSError) as error:
             raise TemplateNotFound(template) from error
@@ -98,12 +103,16 @@ def task_page(app: str, task: str) -> tuple[str, int]:
     return render_page(template, api, context, 200)
 
 
-def render_page(template: str, api: Any, context: dict[str, Any], status: int) -> tuple[str, int]:
-    """The task type's page; a page that is missing or does not compile is a 503 naming it."""
+def render_page(
+    template: str, api: Any, context: dict[str, Any], status: int, page: Path | None = None, fallback: str = "task.html"
+) -> tuple[str, int]:
+    """The task type's page (``page``: its file, the demo page unless given); a page that is
+    missing or does not compile is a 503 naming it, on the ``fallback`` template."""
+    page = page or api.page
     try:
         return render_template(template, **context), status
     except TemplateError as error:
-        log.exception("the demo page %s of task type %s cannot be rendered", api.page, context["task"].task_type)
+        log.exception("the page %s of task type %s cannot be rendered", page, context["task"].task_type)
         detail = "is missing" if isinstance(error, TemplateNotFound) else f"has an error ({error})"
-        context.update(ready=False, error=f"the {context['task'].task_type} demo page {Path(api.page).name} {detail}")
-        return render_template("task.html", **context), 503
+        context.update(ready=False, error=f"the {context['task'].task_type} page {Path(page).name} {detail}")
+        return render_template(fallback, **context), 503

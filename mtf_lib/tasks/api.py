@@ -45,6 +45,10 @@ def no_view(item: Any, result: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def no_errors_view(analysis: dict[str, Any], args: Mapping[str, str]) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True)
 class ApiSpec:
     """``request``: the predict body (a model with ``items()`` and ``limited_texts()``);
@@ -52,7 +56,8 @@ class ApiSpec:
     ``form(fields)``: the request body the demo page's posted fields stand for; ``page``: the demo
     page's template (see the module doc); ``view(item, result)``: what the page needs beyond the
     result (tagging: the text cut into highlighted pieces); ``example``: a request body for the
-    documentation and the page's curl line."""
+    documentation and the page's curl line; ``errors_page`` and ``errors_view(analysis, args)``:
+    the error-analysis page (see the module doc; None: the analysis is shown as JSON)."""
 
     request: type[BaseModel]
     result: type[BaseModel]
@@ -61,3 +66,5 @@ class ApiSpec:
     page: Path | None = None
     view: Callable[[Any, dict[str, Any]], dict[str, Any]] = no_view
     example: Mapping[str, Any] = field(default_factory=lambda: {"texts": ["..."]})
+    errors_page: Path | None = None
+    errors_view: Callable[[dict[str, Any], Mapping[str, str]], dict[str, Any]] = no_errors_view

@@ -19,6 +19,12 @@ the registry of task types imports nothing heavy; each part is imported when fir
   a task of this type is loaded.
 - ``template``: what the task template generates for it (``mtf_lib.tasks.template.TaskTemplate``:
   sample params, README part, sample data, its own questions); None: the template does not offer it.
+- ``errors``: optional, its error analysis of one split, ``(records, outputs, limit) -> dict``,
+  which its evaluate stage writes through ``mtf_lib.tasks.error_analysis.write_error_analysis``
+  (metrics/errors.json); the page that shows it is ``ApiSpec.errors_page``. None: the type has
+  none, and the web app's errors page says so.
+
+The evaluate stage of every type also writes the model card (``mtf_lib.tasks.model_card``).
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ class TaskType:
     api: Any = None
     components: tuple[str, ...] = ()
     template: Any = None
+    errors: Any = None
 
     def schema(self) -> Any:
         return resolve(self.params)
@@ -77,6 +84,10 @@ class TaskType:
         if self.template is None:
             raise LookupError(f"task type {self.name!r} has no template: write its params.yaml by hand")
         return resolve(self.template)
+
+    def error_analysis(self) -> Any:
+        """Its error analysis function; None when it has none."""
+        return None if self.errors is None else resolve(self.errors)
 
     def load_components(self) -> None:
         for module in self.components:

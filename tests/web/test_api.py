@@ -216,7 +216,8 @@ def test_a_damaged_bundle_answers_503_until_it_is_mended(web_project: WebProject
 def test_openapi_document_describes_the_api_and_the_served_names(client: FlaskClient) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/api/v1/models", "/api/v1/{app}/{task}/predict", "/healthz"}
+    assert set(document["paths"]) >= {"/api/v1/models", "/api/v1/{app}/{task}/predict", "/healthz"}
+    assert {"/api/v1/{app}/{task}/experiments", "/api/v1/{app}/{task}/experiments/compare"} <= set(document["paths"])
     predict = document["paths"]["/api/v1/{app}/{task}/predict"]["post"]
     enums = {p["name"]: p["schema"]["enum"] for p in predict["parameters"]}
     assert enums == {"app": ["demo_app", "flagship"], "task": ["broken", "ner", "pending", "topics"]}

@@ -25,5 +25,6 @@ API = ApiSpec(
     result=ClassificationResult,
     run=run,
     page=Path(__file__).with_name("page.html"),
+    errors_page=Path(__file__).with_name("errors.html"),
     example={"texts": ["地铁三号线将于明年开通"]},
 )

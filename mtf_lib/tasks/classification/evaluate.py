@@ -1,4 +1,5 @@
-"""Evaluate stage: score the bundle on the test split; write metrics and offline plots."""
+"""Evaluate stage: score the bundle on the test split; write metrics and offline plots, and the
+error analysis of the dev and test splits."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from mtf_lib.inference import Predictor
 from mtf_lib.plots import confusion_matrix
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.error_analysis import write_error_analysis
 from mtf_lib.tasks.evaluation import write_evaluation
 from mtf_lib.training.threads import set_threads
 
@@ -19,11 +21,15 @@ def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
     set_threads(params.evaluate.threads)
     records = read_preprocessed(paths.preprocessed / "test.jsonl")
     predictor = Predictor.load(paths.bundle)
-    predicted = predictor.classify([r["text"] for r in records], batch_size=params.evaluate.batch_size)
+    outputs = predictor.predict([r["text"] for r in records], batch_size=params.evaluate.batch_size)
+    predicted = [o["label"] for o in outputs]
     gold = [r["label"] for r in records]
     scores = registry.metrics.get(params.evaluate.metric)()(gold, predicted)
     summary = write_evaluation(paths.metrics, paths.live, scores, len(records), "class")
     confusion_matrix(
         gold, predicted, sorted(set(gold) | set(predicted)), paths.metrics / "plots" / "confusion_matrix.png"
     )
+    dev = read_preprocessed(paths.preprocessed / "dev.jsonl")
+    dev_outputs = predictor.predict([r["text"] for r in dev], batch_size=params.evaluate.batch_size)
+    write_error_analysis(paths.metrics, params.task.type, {"test": (records, outputs), "dev": (dev, dev_outputs)})
     return summary

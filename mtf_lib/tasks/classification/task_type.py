@@ -18,6 +18,7 @@ CLASSIFICATION = TaskType(
     },
     predictor="mtf_lib.tasks.classification.predictor:ClassificationPredictor",
     api="mtf_lib.tasks.classification.api:API",
+    errors="mtf_lib.tasks.classification.errors:analyse",  # metrics/errors.json
     components=(
         "mtf_lib.models.classifiers",
         "mtf_lib.tasks.classification.readers",

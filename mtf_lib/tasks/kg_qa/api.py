@@ -71,6 +71,7 @@ API = ApiSpec(
     run=run,
     form=ask_form,
     page=Path(__file__).with_name("page.html"),
+    errors_page=Path(__file__).with_name("errors.html"),
     view=drawing,
     example={"questions": ["百日咳有哪些症状？"]},
 )

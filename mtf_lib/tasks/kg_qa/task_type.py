@@ -16,6 +16,7 @@ KG_QA = TaskType(
     },
     predictor="mtf_lib.tasks.kg_qa.predictor:KgQaPredictor",
     api="mtf_lib.tasks.kg_qa.api:API",
+    errors="mtf_lib.tasks.kg_qa.errors:analyse",  # metrics/errors.json
     components=("mtf_lib.graph.builders",),
     template="mtf_lib.tasks.kg_qa.template:TEMPLATE",
 )

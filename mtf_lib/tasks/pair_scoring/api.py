@@ -87,5 +87,6 @@ API = ApiSpec(
     run=run,
     form=pairs_form,
     page=Path(__file__).with_name("page.html"),
+    errors_page=Path(__file__).with_name("errors.html"),
     example={"pairs": [{"a": "一架飞机正在起飞。", "b": "一架飞机要起飞了。"}]},
 )

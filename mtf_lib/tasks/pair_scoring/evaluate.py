@@ -10,9 +10,12 @@ from mtf_lib import registry
 from mtf_lib.inference import Predictor
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.error_analysis import write_error_analysis
 from mtf_lib.tasks.evaluation import write_evaluation
 from mtf_lib.tasks.pair_scoring.params import metric_range
 from mtf_lib.training.threads import set_threads
+
+TEST_ONLY = "evaluate scores the test split only"
 
 
 def as_request(record: dict[str, Any]) -> dict[str, Any]:
@@ -31,6 +34,7 @@ def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
     scores = registry.metrics.get(params.evaluate.metric)(**metric_range(target))(gold, predicted, groups)
     summary = write_evaluation(paths.metrics, paths.live, scores, len(records), "group")
     write_plots(Path(paths.metrics) / "plots", gold, predicted, scores, params.train.monitor, target.kind)
+    write_error_analysis(paths.metrics, params.task.type, {"test": (records, outputs)}, TEST_ONLY)
     return summary
 
 

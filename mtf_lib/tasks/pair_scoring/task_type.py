@@ -19,6 +19,7 @@ PAIR_SCORING = TaskType(
     },
     predictor="mtf_lib.tasks.pair_scoring.predictor:PairScoringPredictor",
     api="mtf_lib.tasks.pair_scoring.api:API",
+    errors="mtf_lib.tasks.pair_scoring.errors:analyse",  # metrics/errors.json
     components=(
         "mtf_lib.models.pair_scorers",
         "mtf_lib.tasks.pair_scoring.readers",

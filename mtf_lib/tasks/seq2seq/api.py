@@ -49,5 +49,6 @@ API = ApiSpec(
     run=run,
     form=translate_form,
     page=Path(__file__).with_name("page.html"),
+    errors_page=Path(__file__).with_name("errors.html"),
     example={"texts": ["我们明天去公园吧。"], "nbest": 2},
 )

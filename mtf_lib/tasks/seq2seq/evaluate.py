@@ -14,6 +14,7 @@ from mtf_lib.io import atomic_write
 from mtf_lib.metrics.translation import sentence_bleu
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.error_analysis import write_error_analysis
 from mtf_lib.tasks.evaluation import write_evaluation
 from mtf_lib.tasks.seq2seq.params import DecodingParams
 from mtf_lib.training.threads import set_threads
@@ -46,6 +47,10 @@ def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
         extra["signatures"] = scores.signatures
     summary = write_evaluation(paths.metrics, paths.live, scores, len(records), "sentence", extra)
     write_samples(Path(paths.metrics) / SAMPLES_FILE, records, beamed, ev.samples, ev.tokenize)
+    analysed = [{**r, "tokenize": ev.tokenize} for r in records]  # sentence BLEU as the corpus score tokenizes
+    write_error_analysis(
+        paths.metrics, params.task.type, {"test": (analysed, beamed)}, "evaluate translates the test split only"
+    )
     return summary
 
 

@@ -18,6 +18,7 @@ SEQ2SEQ = TaskType(
     },
     predictor="mtf_lib.tasks.seq2seq.predictor:Seq2SeqPredictor",
     api="mtf_lib.tasks.seq2seq.api:API",
+    errors="mtf_lib.tasks.seq2seq.errors:analyse",  # metrics/errors.json
     components=(
         "mtf_lib.models.seq2seq_models",
         "mtf_lib.tasks.seq2seq.readers",

@@ -3,6 +3,7 @@ page highlights the entities inline (page.html)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,25 @@ def view(text: str, result: dict[str, Any]) -> dict[str, Any]:
     return {"segments": highlight(text, result["entities"])}
 
 
+def errors_view(analysis: dict[str, Any], args: Mapping[str, str]) -> dict[str, Any]:
+    """The error-analysis page's sentences (those with an error of ``args["type"]`` when given),
+    gold and predicted entities cut into highlighted pieces."""
+    wanted = args.get("type") or None
+    examples = [e for e in analysis["examples"] if wanted is None or any(x["type"] == wanted for x in e["errors"])]
+    return {
+        "type": wanted,
+        "colours": {t: f"c{n % 10}" for n, t in enumerate(analysis["per_type"])},  # style.css: .c0 ... .c9
+        "examples": [
+            {
+                **example,
+                "gold_segments": highlight(example["text"], example["gold"]),
+                "predicted_segments": highlight(example["text"], example["predicted"]),
+            }
+            for example in examples
+        ],
+    }
+
+
 API = ApiSpec(
     request=TextsRequest,
     result=TaggingResult,
@@ -53,4 +73,6 @@ API = ApiSpec(
     page=Path(__file__).with_name("page.html"),
     view=view,
     example={"texts": ["张伟在北京大学工作。"]},
+    errors_page=Path(__file__).with_name("errors.html"),
+    errors_view=errors_view,
 )

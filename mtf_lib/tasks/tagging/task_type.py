@@ -18,6 +18,7 @@ TAGGING = TaskType(
     },
     predictor="mtf_lib.tasks.tagging.predictor:TaggingPredictor",
     api="mtf_lib.tasks.tagging.api:API",
+    errors="mtf_lib.tasks.tagging.errors:analyse",  # metrics/errors.json
     components=("mtf_lib.models.taggers", "mtf_lib.tasks.tagging.readers", "mtf_lib.tasks.tagging.metrics"),
     template="mtf_lib.tasks.tagging.template:TEMPLATE",
 )
