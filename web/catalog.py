@@ -147,6 +147,11 @@ class Task:
 
     def _load(self) -> LoadedModel:
         if not self.trained:
+            if (self.directory / EVAL_METRICS).is_file():  # trained elsewhere: its metrics are committed
+                raise ModelUnavailable(
+                    f"the model of {self.app}/{self.name} is not in this copy (its metrics are): "
+                    f"`dvc pull` it from the project's DVC remote, or train it: `{self.train_command}`"
+                )
             raise ModelUnavailable(f"{self.app}/{self.name} is not trained yet: run `{self.train_command}`")
         signature = self._signature()
         if self._failure and self._failure[0] == signature:

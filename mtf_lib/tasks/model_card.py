@@ -37,7 +37,8 @@ def _json(path: Path) -> dict[str, Any]:
 
 
 def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) and abs(value) >= 1e5 else str(value)
+    """Six significant digits, as eval.json rounds its scores (dev.json's are unrounded)."""
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -109,9 +110,13 @@ def known_limits(evaluation: dict[str, Any], groups: dict[str, Any], errors: dic
     f1 = sorted((s["f1"], g) for g, s in per_group.items() if isinstance(s.get("f1"), int | float))
     if len(f1) > 1 and f1[0][0] < f1[-1][0]:
         lines.append("- Weakest: " + ", ".join(f"{g} (F1 {v})" for v, g in f1[:3]) + ".")
-    counts = (errors.get("splits", {}).get("test") or {}).get("counts")
-    if counts:
-        lines.append("- Test errors by class: " + ", ".join(f"{k} {v}" for k, v in counts.items()) + ".")
+    test = errors.get("splits", {}).get("test") or {}
+    if test.get("counts"):
+        lines.append("- Test errors by class: " + ", ".join(f"{k} {v}" for k, v in test["counts"].items()) + ".")
+    else:  # a type without error classes counts its wrong answers (kg_qa: failed questions)
+        wrong, total = test.get("errors", test.get("failed")), test.get("examples", test.get("questions"))
+        if isinstance(wrong, int) and isinstance(total, int):
+            lines.append(f"- Test errors: {wrong} of {total}.")
     if errors.get("note"):
         lines.append(f"- Error analysis: {errors['note']}.")
     lines += _readme_limits(readme)
