@@ -37,8 +37,10 @@ def _json(path: Path) -> dict[str, Any]:
 
 
 def _number(value: Any) -> str:
-    """Six significant digits, as eval.json rounds its scores (dev.json's are unrounded)."""
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
+    """Floats to six decimals, as eval.json rounds its scores (dev.json's are unrounded)."""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) >= 1e5 else str(round(value, 6))
+    return str(value)
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:

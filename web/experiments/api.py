@@ -3,13 +3,13 @@ comparison of two or more (params diff, metrics with the sign of each change, cu
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, abort, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
 from web.experiments.compare import compare
 from web.experiments.present import chosen, comparison_json, row_json, task_listing
 from web.experiments.schemas import CompareQuery, Comparison, ExperimentList
-from web.experiments.table import ExperimentsQuery, columns, select
+from web.experiments.table import ExperimentsQuery, columns, select, sort_error
 from web.schemas import ErrorResponse, TaskPath
 
 experiments_tag = Tag(name="experiments", description="a task's DVC experiments: params, metrics, curves (read-only)")
@@ -24,6 +24,8 @@ ERRORS = {code: ErrorResponse for code in (404, 422, 503)}
 )
 def list_experiments(path: TaskPath, query: ExperimentsQuery) -> Response:
     task, listing, cached = task_listing(path.app, path.task)
+    if error := sort_error(query, listing.rows):
+        abort(422, error)
     return jsonify(
         {
             "app": task.app,

@@ -5,8 +5,27 @@ from __future__ import annotations
 
 import json
 import shlex
+from typing import NamedTuple
 
 from web.experiments.source import Experiment
+
+# `dvc exp apply` checks out every pipeline's outputs of the experiment's commit: in a repository
+# with other tasks whose outputs are not in the cache it reports them and exits 255, having
+# applied this task's params, model and metrics all the same.
+APPLY_NOTE = (
+    "if it ends with errors (exit 255) about other tasks' outputs missing from the cache, "
+    "this task's params, model and metrics were applied all the same"
+)
+TERMINAL_NOTE = "it runs in a terminal (`dvc exp run`), not in DVC's queue: Ctrl-C there stops it"
+# Only this task's outputs: a bare `dvc checkout` tries every pipeline's, and exits 255 when
+# another task's are not pulled.
+CHECKOUT = "dvc checkout dvc.yaml"
+
+
+class Command(NamedTuple):
+    what: str
+    command: str | None  # None: nothing to run here, only the note
+    note: str = ""
 
 
 def set_params(row: Experiment) -> str:
@@ -20,24 +39,30 @@ def set_params(row: Experiment) -> str:
     return " ".join(options)
 
 
-def commands(row: Experiment, head: str) -> list[tuple[str, str]]:
-    """``(what it does, the command)`` for the row's state."""
+def commands(row: Experiment, head: str) -> list[Command]:
+    """What can be done with the row, for its state (and, while it runs, for where it runs)."""
     name = shlex.quote(row.name)
     checkout = "" if row.baseline == head else f"git checkout {row.baseline[:7]} && "
     rerun = f"{checkout}dvc exp run {set_params(row)}".rstrip()
     if row.state == "finished":
         return [
-            ("reproduce", rerun),
-            ("apply to the workspace", f"dvc exp apply {name}"),
-            ("keep as a branch", f"dvc exp branch {name} {shlex.quote(row.name + '-branch')}"),
-            ("remove", f"dvc exp remove {name}"),
+            Command("reproduce", rerun),
+            Command("apply to the workspace", f"dvc exp apply {name}", APPLY_NOTE),
+            Command("keep as a branch", f"dvc exp branch {name} {shlex.quote(row.name + '-branch')}"),
+            Command("remove", f"dvc exp remove {name}"),
         ]
     if row.state == "queued":
-        return [("run the queue", "dvc queue start"), ("remove from the queue", f"dvc queue remove {name}")]
+        return [Command("run the queue", "dvc queue start"), Command("remove it", f"dvc queue remove {name}")]
     if row.state == "running":
-        return [("follow its log", f"dvc queue logs -f {name}"), ("stop it", f"dvc queue kill {name}")]
+        if not row.queued_run:
+            return [Command("stop it", None, TERMINAL_NOTE)]
+        return [Command("follow its log", f"dvc queue logs -f {name}"), Command("stop it", f"dvc queue kill {name}")]
     if row.state == "failed":
-        return [("its log", f"dvc queue logs {name}"), ("run again", rerun), ("remove", f"dvc queue remove {name}")]
+        return [
+            Command("its log", f"dvc queue logs {name}"),
+            Command("run again", rerun),
+            Command("remove", f"dvc queue remove {name}"),
+        ]
     if row.state == "baseline":
-        return [("check it out", f"git checkout {row.rev[:7]} && dvc checkout"), ("reproduce", "dvc repro")]
-    return [("run the workspace as an experiment", "dvc exp run"), ("its changes", "git diff params.yaml")]
+        return [Command("check it out", f"git checkout {row.rev[:7]} && {CHECKOUT}"), Command("reproduce", "dvc repro")]
+    return [Command("run it as an experiment", "dvc exp run"), Command("its changes", "git diff params.yaml")]

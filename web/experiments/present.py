@@ -35,14 +35,17 @@ def task_listing(app: str, name: str) -> tuple[Task, Listing, bool]:
 
 
 def chosen(listing: Listing, keys: list[str]) -> list[Experiment]:
-    """The rows named by ``keys`` (id, rev or name), in that order; 404 naming an unknown one."""
-    rows = []
-    for key in dict.fromkeys(keys):
+    """The rows named by ``keys`` (id, rev or name), in that order, each once; 404 naming an
+    unknown one, 422 unless two distinct ones are named (``exp=A&exp=A`` is one)."""
+    rows: dict[str, Experiment] = {}
+    for key in keys:
         row = listing.find(key)
         if row is None:
             abort(404, f"no experiment {key!r} in this task's listing")
-        rows.append(row)
-    return rows
+        rows.setdefault(row.id, row)
+    if len(rows) < 2:
+        abort(422, "exp: tick two or more different experiments to compare them")
+    return list(rows.values())
 
 
 def row_json(row: Experiment, head: str) -> dict[str, Any]:
@@ -57,7 +60,7 @@ def row_json(row: Experiment, head: str) -> dict[str, Any]:
         "params": row.params,
         "metrics": row.metrics,
         "error": row.error,
-        "commands": [{"what": what, "command": command} for what, command in commands(row, head)],
+        "commands": [command._asdict() for command in commands(row, head)],
     }
 
 
@@ -65,6 +68,7 @@ def comparison_json(comparison: Comparison, head: str) -> dict[str, Any]:
     return {
         "experiments": [row_json(row, head) for row in comparison.experiments],
         "params": [{"key": key, "values": values} for key, values in comparison.params],
+        "reference": comparison.reference,
         "metrics": [diff.__dict__ for diff in comparison.metrics],
         "curves": comparison.curves,
     }

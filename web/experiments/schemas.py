@@ -10,12 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 class CompareQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    exp: list[str] = Field(min_length=2, description="two or more (id, rev or name); the first is the reference")
+    exp: list[str] = Field(
+        min_length=2, description="two or more different ones (id, rev or name); the first with scores is the reference"
+    )
 
 
 class Command(BaseModel):
     what: str
-    command: str = Field(description="run from the task's folder")
+    command: str | None = Field(description="run from the task's folder; null when there is nothing to run")
+    note: str = Field(description="what to know about it (empty when nothing)")
 
 
 class ExperimentRow(BaseModel):
@@ -59,8 +62,9 @@ class MetricDiff(BaseModel):
     split: str
     name: str
     values: list[float | None]
-    deltas: list[float | None] = Field(description="value minus the first experiment's; null for the first")
+    deltas: list[float | None] = Field(description="value minus the reference's; null for it and where none")
     signs: list[str] = Field(description='"+", "-", "=", or "" where there is nothing to compare')
+    better: str = Field(description='"higher", "lower", or "" for a count that is no score (best_epoch, support)')
 
 
 class Comparison(BaseModel):
@@ -68,5 +72,9 @@ class Comparison(BaseModel):
     task: str
     experiments: list[ExperimentRow]
     params: list[ParamDiff] = Field(description="only the params that differ among them")
+    reference: int | None = Field(
+        description="index of the experiment the metrics are compared with: the first chosen that has "
+        "metrics (queued, running and failed ones have none); null when none has"
+    )
     metrics: list[MetricDiff]
     curves: dict[str, dict[str, list[tuple[float, float]]]] = Field(description="{metric: {id: [[epoch, value], ...]}}")

@@ -27,9 +27,14 @@ if TYPE_CHECKING:
 EXECUTOR_STATES = {"success": "finished", "queued": "queued", "running": "running", "failed": "failed"}
 STATES = ("workspace", "baseline", "running", "queued", "failed", "finished")
 WORKSPACE = "workspace"
-# A queued run has not made its metrics yet, and a failed one's commit holds the files it started from.
-HAS_RESULTS = ("workspace", "baseline", "running", "finished")
+# A queued run has not made its metrics yet, a failed one's commit holds the files it started from,
+# and for a running one DVC reports the files it started from (the previous run's scores): only
+# its curves, read live from where it runs, are its own.
+HAS_RESULTS = ("workspace", "baseline", "finished")
 EXPERIMENT_STATES = ("running", "queued", "failed", "finished")
+# DVC's executor name for a run of its queue (`dvc exp run --queue`, then `dvc queue start`);
+# "workspace" and "tempdir" (`dvc exp run [--temp]`) run in the terminal that started them.
+QUEUE_EXECUTOR = "dvc-task"
 
 
 class NotInRepository(Exception):
@@ -88,6 +93,12 @@ class Experiment:
     changed: dict[str, Any] = field(default_factory=dict)  # params that differ from the baseline's
     error: str | None = None
     workdir: str | None = None  # where a running experiment runs (a temporary copy, or the workspace)
+    executor: str | None = None  # DVC's executor: "dvc-task" (the queue), "workspace", "tempdir"
+
+    @property
+    def queued_run(self) -> bool:
+        """Whether DVC's queue runs it (so `dvc queue logs/kill/remove` apply to it)."""
+        return self.executor == QUEUE_EXECUTOR
 
 
 def read_experiments(layout: TaskLayout) -> list[Experiment]:
@@ -109,7 +120,28 @@ def read_experiments(layout: TaskLayout) -> list[Experiment]:
         rows += [experiment_row(layout, base, exp_range) for exp_range in baseline.experiments or []]
     baselines = {row.rev: row for row in rows if row.state == "baseline"}
     rows[0] = tracked_only(rows[0], baselines.get(head))
-    return named_ids([with_changes(row, baselines.get(row.baseline)) for row in rows])
+    rows = [with_changes(row, baselines.get(row.baseline)) for row in rows]
+    return named_ids(this_task(rows, head))
+
+
+def this_task(rows: list[Experiment], head: str) -> list[Experiment]:
+    """The rows of this task: a repository with several tasks has one list of experiments, and
+    an experiment belongs to a task when it changed the task's params (vs its baseline) or, once
+    finished, its metrics differ from the baseline's (the task's stages ran). A queued, running or
+    failed one has no metrics of its own: only its param changes tell. A commit baseline other than
+    HEAD stays while it has an experiment of this task."""
+    baselines = {row.rev: row for row in rows if row.state == "baseline"}
+    kept = [row for row in rows if row.state not in EXPERIMENT_STATES or belongs(row, baselines.get(row.baseline))]
+    used = {row.baseline for row in kept if row.state in EXPERIMENT_STATES}
+    return [row for row in kept if row.state != "baseline" or row.rev == head or row.rev in used]
+
+
+def belongs(row: Experiment, baseline: Experiment | None) -> bool:
+    if row.changed:
+        return True
+    if row.state != "finished":
+        return False
+    return baseline is None or row.metrics != baseline.metrics
 
 
 def exp_baselines(repo: Repo, head: str) -> list[str]:
@@ -145,9 +177,10 @@ def baseline_row(layout: TaskLayout, state: ExpState) -> Experiment:
 
 def experiment_row(layout: TaskLayout, baseline: Experiment, exp_range: ExpRange) -> Experiment:
     head = exp_range.revs[0]  # the experiment's last commit (the stash commit, while not run)
-    state = EXECUTOR_STATES.get(exp_range.executor.state, "finished") if exp_range.executor else "finished"
+    executor = exp_range.executor
+    state = EXECUTOR_STATES.get(executor.state, "finished") if executor else "finished"
     data = head.data
-    local = exp_range.executor.local if exp_range.executor else None
+    local = executor.local if executor else None
     return Experiment(
         id=head.rev[:12],
         name=exp_range.name or head.name or head.rev[:7],
@@ -159,6 +192,7 @@ def experiment_row(layout: TaskLayout, baseline: Experiment, exp_range: ExpRange
         metrics=task_metrics(layout, data) if state in HAS_RESULTS else {},
         error=head.error.msg if head.error else None,
         workdir=local.root if state == "running" and local else None,
+        executor=executor.name if executor else None,
     )
 
 

@@ -12,18 +12,23 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from web.experiments.source import Experiment
+from web.experiments.source import STATES, Experiment
 
 FIXED_COLUMNS = {"name": "experiment", "state": "state", "created": "created"}
 SPLITS = ("dev", "test")
 
 
 class ExperimentsQuery(BaseModel):
+    """A value that names nothing (``order=sideways``, ``state=done``, ``sort=bogus``) is answered
+    with 422 naming the values allowed, never ignored."""
+
     model_config = ConfigDict(extra="forbid")
 
-    sort: str | None = Field(None, description="a column key: name, state, created, param:<key>, dev:<m>, test:<m>")
+    sort: str | None = Field(
+        None, description="a column key: name, state, created, param:<key>, dev:<m>, test:<m> (422 for another)"
+    )
     order: Literal["asc", "desc"] = Field("asc", description="sort order")
-    state: list[str] = Field(default_factory=list, description="keep these states (repeat for several)")
+    state: list[Literal[STATES]] = Field(default_factory=list, description="keep these states (repeat for several)")
     param: list[str] = Field(default_factory=list, description="keep rows whose param (e.g. train.lr) ...")
     value: list[str] = Field(default_factory=list, description="... has this value (the n-th goes with the n-th param)")
 
@@ -37,16 +42,32 @@ class Column:
 
 
 def columns(rows: list[Experiment]) -> list[Column]:
-    """The fixed columns, every param that differs from a baseline, every dev and test metric."""
+    """The fixed columns, every dev and test metric, then every param that differs from a baseline
+    (the scores first: a narrow window shows them before a long list of params)."""
     found = [Column(key, label, "") for key, label in FIXED_COLUMNS.items()]
-    changed = sorted({key for row in rows for key in row.changed})
-    found += [Column(f"param:{key}", key, "param") for key in changed]
     for split in SPLITS:
         metrics = dict.fromkeys(name for row in rows for name in row.metrics.get(split, {}))
         for name in metrics:
             values = [row.metrics[split][name] for row in rows if name in row.metrics.get(split, {})]
             found.append(Column(f"{split}:{name}", name, split, all(float(v).is_integer() for v in values)))
+    changed = sorted({key for row in rows for key in row.changed})
+    found += [Column(f"param:{key}", key, "param") for key in changed]
     return found
+
+
+def sort_keys(rows: list[Experiment]) -> list[str]:
+    """What ``?sort=`` takes for these rows: the columns, and any param of theirs (not only changed ones)."""
+    keys = [column.key for column in columns(rows)]
+    params = sorted({f"param:{key}" for row in rows for key in row.params})
+    return list(dict.fromkeys([*keys, *params]))
+
+
+def sort_error(query: ExperimentsQuery, rows: list[Experiment]) -> str | None:
+    """Why the query's sort names no column of these rows (None when it does, or sorts by none)."""
+    allowed = sort_keys(rows)
+    if query.sort is None or query.sort in allowed:
+        return None
+    return f"sort: no column {query.sort!r}; one of: {', '.join(allowed)}"
 
 
 def cell(row: Experiment, key: str) -> Any:

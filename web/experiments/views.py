@@ -12,8 +12,8 @@ from web.errors import field_errors
 from web.experiments.commands import commands
 from web.experiments.compare import compare
 from web.experiments.present import chosen, task_listing
-from web.experiments.source import STATES
-from web.experiments.table import ExperimentsQuery, cell, columns, select
+from web.experiments.source import EXPERIMENT_STATES, STATES
+from web.experiments.table import ExperimentsQuery, cell, columns, select, sort_error
 
 pages = Blueprint(
     "experiments",
@@ -28,6 +28,8 @@ pages = Blueprint(
 def table(app: str, task: str) -> str:
     entry, listing, cached = task_listing(app, task)
     query = parse_query()
+    if error := sort_error(query, listing.rows):
+        abort(422, error)
     rows = select(listing.rows, query)
     param_keys = sorted({key for row in listing.rows for key in row.params})
     return render_template(
@@ -43,6 +45,8 @@ def table(app: str, task: str) -> str:
         states=STATES,
         param_keys=param_keys,
         sort_url=sort_url,
+        no_experiments=not any(row.state in EXPERIMENT_STATES for row in listing.rows),
+        cd=cd_command(listing.layout.folder.as_posix()),
     )
 
 
@@ -59,7 +63,13 @@ def compare_page(app: str, task: str) -> str:
         listing=listing,
         comparison=comparison,
         commands=lambda row: commands(row, listing.head),
+        cd=cd_command(listing.layout.folder.as_posix()),
     )
+
+
+def cd_command(folder: str) -> str:
+    """``cd <the task's folder>`` from the repository's root; "" when the task is the root."""
+    return "" if folder in ("", ".") else f"cd {folder}"
 
 
 def parse_query() -> ExperimentsQuery:

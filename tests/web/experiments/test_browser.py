@@ -27,10 +27,13 @@ def browser() -> Iterator[Browser]:
 
 
 def test_sort_select_two_and_compare_their_curves(dashboard: str, browser: Browser) -> None:
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         page.goto(f"{dashboard}/tasks/demo_app/topics/experiments")
         assert page.locator("#compare").is_disabled()  # the script enables it at two ticks
+        for split in ("dev", "test"):  # the scores are in view at 1400 px, before the params
+            box = page.locator(f'th[data-column^="{split}:"]').last.bounding_box()
+            assert box and box["x"] + box["width"] <= 1400, split
         header = page.locator('th[data-column="test:accuracy"]')
         header.locator("a").click()  # ascending first
         page.wait_for_url(lambda url: "sort=test" in url and "order=asc" in url)

@@ -78,6 +78,22 @@ def test_the_page_overlays_a_polyline_per_experiment_on_each_chart(client: Flask
     lr_row = r'<tr data-param="train.lr"><td><code>train.lr</code></td><td>0.01</td><td>0.005</td><td>0.02</td>'
     assert re.search(lr_row, page)
     assert 'data-sign="' in page and "reference" in page
+    assert "±" not in page
+
+
+def test_the_reference_is_the_first_chosen_with_scores(client: FlaskClient) -> None:
+    body = client.get(f"{TABLE_API}/compare?{ids(client, 'waiting-a', 'fast-lr', 'narrow')}").get_json()
+    assert body["reference"] == 1
+    for metric in body["metrics"]:
+        assert metric["values"][0] is None and metric["deltas"][:2] == [None, None]  # queued: no scores, no diff
+        assert metric["deltas"][2] == metric["values"][2] - metric["values"][1]
+        assert metric["better"] == ("" if metric["name"] == "best_epoch" else "higher")
+    page = client.get(f"{PAGE}?{ids(client, 'waiting-a', 'fast-lr', 'narrow')}").get_data(as_text=True)
+    legend = re.findall(r'<li data-id="([^"]+)">.*?</li>', page, flags=re.S)
+    assert legend == ["waiting-a", "fast-lr", "narrow"]
+    assert re.search(r'<li data-id="fast-lr">[^<]*<span[^>]*></span>\s*<strong>fast-lr</strong>[^\n]*reference', page)
+    for delta in re.findall(r'<tr data-metric="dev:best_epoch">.*?</tr>', page, flags=re.S):
+        assert "better" not in delta and "worse" not in delta
 
 
 def test_fewer_than_two_or_an_unknown_experiment(client: FlaskClient) -> None:
@@ -85,4 +101,9 @@ def test_fewer_than_two_or_an_unknown_experiment(client: FlaskClient) -> None:
     assert client.get(f"{TABLE_API}/compare?{one}").status_code == 422
     assert client.get(f"{PAGE}?{one}").status_code == 422
     assert client.get(f"{TABLE_API}/compare?{one}&exp=nonesuch").status_code == 404
+    narrow = rows(client)["narrow"]
+    for twice in (f"{one}&{one}", f"exp=narrow&exp={narrow['rev']}"):  # the same one, named twice
+        for base in (f"{TABLE_API}/compare", PAGE):
+            response = client.get(f"{base}?{twice}")
+            assert response.status_code == 422 and "different" in response.get_data(as_text=True), base
     assert client.get(f"{PAGE}?exp=narrow&exp=fast-lr").status_code == 200  # names work too

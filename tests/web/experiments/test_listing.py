@@ -4,12 +4,16 @@ query string; the commands beside each row; nothing that changes the repository.
 
 from __future__ import annotations
 
+import html
 import re
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.web.experiments.repo import FAILED, FINISHED, QUEUED
+from tests.template.baking import git_dvc_repo, run
+from tests.web.experiments.repo import FAILED, FINISHED, OTHER_TASK, QUEUED, ExperimentsRepo
+from web import create_app
 
 TABLE = "/tasks/demo_app/topics/experiments"
 API = "/api/v1/demo_app/topics/experiments"
@@ -81,9 +85,20 @@ def test_filtering_by_state_and_by_a_params_value(client: FlaskClient) -> None:
 
 
 def test_bad_queries_are_answered_with_what_is_wrong(client: FlaskClient) -> None:
-    assert client.get(f"{API}?order=sideways").status_code == 422
-    assert client.get(f"{TABLE}?order=sideways").status_code == 422
+    for query, allowed in (("order=sideways", "'desc'"), ("sort=bogus", "test:accuracy"), ("state=done", "'queued'")):
+        for base in (API, TABLE):
+            response = client.get(f"{base}?{query}")
+            assert response.status_code == 422, (base, query)
+            assert allowed in html.unescape(response.get_data(as_text=True)), (base, query)
+    assert client.get(f"{API}?sort=param:train.batch_size").status_code == 200  # any param, changed or not
     assert client.get("/api/v1/demo_app/nothing/experiments").status_code == 404
+
+
+def test_another_tasks_experiment_is_not_listed(client: FlaskClient, experiments_repo: ExperimentsRepo) -> None:
+    refs = run(["git", "for-each-ref", "--format=%(refname)", "refs/exps"], experiments_repo.root).stdout
+    assert any(ref.endswith("/other-task") for ref in refs.split())  # DVC has it, for the repository
+    assert not set(OTHER_TASK) & {row["name"] for row in listed(client)}
+    assert "other-task" not in client.get(TABLE).get_data(as_text=True)
 
 
 def test_commands_to_reproduce_apply_or_remove_are_shown_as_text(client: FlaskClient) -> None:
@@ -94,12 +109,34 @@ def test_commands_to_reproduce_apply_or_remove_are_shown_as_text(client: FlaskCl
     assert finished["remove"] == "dvc exp remove fast-lr"
     assert {c["command"] for c in rows["waiting-a"]["commands"]} == {"dvc queue start", "dvc queue remove waiting-a"}
     assert "dvc queue logs broken" in {c["command"] for c in rows["broken"]["commands"]}
+    baseline = next(row for row in rows.values() if row["state"] == "baseline")
+    checkout = {c["what"]: c["command"] for c in baseline["commands"]}["check it out"]
+    assert checkout.endswith("&& dvc checkout dvc.yaml")  # this task's outputs, not every pipeline's
+    apply = next(c for c in rows["fast-lr"]["commands"] if c["what"] == "apply to the workspace")
+    assert "other tasks' outputs" in apply["note"]
     page = client.get(TABLE).get_data(as_text=True)
-    assert "<code>dvc exp apply fast-lr</code>" in page
-    assert "cd apps/demo_app/topics" in page
+    assert "<code>dvc exp apply fast-lr</code>" in page and "other tasks&#39; outputs" in page
+    assert "cd apps/demo_app/topics" in page and 'id="no-experiments"' not in page
+    # The scores come before the params: a narrow window shows them first.
+    headers = re.findall(r'<th data-column="([^"]+)"', page)
+    assert headers.index("test:accuracy") < headers.index("param:train.lr")
     # Read-only: the only forms are GET forms (filter, compare).
     assert re.findall(r"<form[^>]*>", page) and all('method="get"' in f for f in re.findall(r"<form[^>]*>", page))
 
 
 def test_the_task_page_links_to_its_experiments(client: FlaskClient) -> None:
     assert f'href="{TABLE}"' in client.get("/tasks/demo_app/topics").get_data(as_text=True)
+
+
+def test_a_task_without_experiments_says_how_to_make_one(tmp_path: Path) -> None:
+    """A task that is its own repository's root: no `cd .` anywhere."""
+    task = tmp_path / "apps" / "demo_app" / "solo"
+    task.mkdir(parents=True)
+    (task / "params.yaml").write_text("task: {name: solo, type: classification}\n", encoding="utf-8")
+    git_dvc_repo(task)  # its first commit holds params.yaml
+    response = create_app(root=tmp_path).test_client().get("/tasks/demo_app/solo/experiments")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page
+    hint = re.search(r'<section class="hint" id="no-experiments">.*?</section>', page, flags=re.S).group(0)
+    assert "dvc repro" in hint and "git commit" in hint and "dvc exp run -S" in hint
+    assert "cd ." not in page and "(the repository's root)" in page
