@@ -122,7 +122,7 @@ def over_limits(texts: list[str], item: Callable[[int], str]) -> str | None:
     """What breaks the request limits (``item(n)`` names the n-th text), or None."""
     settings = catalog().settings
     if len(texts) > settings.max_texts:
-        return f"{len(texts)} texts in one request; the limit is {settings.max_texts}"
+        return f"{len(texts)} items in one request (texts, questions, pairs); the limit is {settings.max_texts}"
     for n, text in enumerate(texts):
         if len(text) > settings.max_text_chars:
             return f"{item(n)} has {len(text)} characters; the limit is {settings.max_text_chars}: split it"

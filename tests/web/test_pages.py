@@ -62,7 +62,8 @@ def test_classification_page_shows_label_and_probabilities(client: FlaskClient) 
 
 def test_page_limits_and_errors(client: FlaskClient) -> None:
     ner = "/tasks/flagship/ner"
-    assert "9 texts in one request; the limit is 8" in page(client, ner, 413, data={"text": "a\n" * 9})
+    too_many = page(client, ner, 413, data={"text": "a\n" * 9})
+    assert "9 items in one request (texts, questions, pairs); the limit is 8" in too_many
     assert "text 2 has 301 characters" in page(client, ner, 413, data={"text": "a\n" + "长" * 301})
     assert "dvc repro apps/demo_app/pending/dvc.yaml" in page(client, "/tasks/demo_app/pending", 503)
     assert "no task nowhere/ner" in page(client, "/tasks/nowhere/ner", 404)
