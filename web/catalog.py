@@ -89,9 +89,9 @@ class Task:
         """Headline metrics: the test split's from metrics/eval.json, else the bundle's dev metrics."""
         test = _read_json(self.directory / EVAL_METRICS).get("test")
         if isinstance(test, dict):
-            return {"test": _numbers(test)}
+            return {"test": numbers(test)}
         dev = _read_json(self.bundle_dir / BUNDLE_FILE).get("dev_metrics")
-        return {"dev": _numbers(dev, skip={"epoch", "train_loss"})} if isinstance(dev, dict) else {}
+        return {"dev": numbers(dev, skip={"epoch", "train_loss"})} if isinstance(dev, dict) else {}
 
     def bundle_hash(self) -> str | None:
         """SHA-256 over the bundle's files (names and bytes); recomputed only when a file changes.
@@ -264,7 +264,7 @@ def _read_json(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _numbers(values: dict[str, Any], skip: set[str] = frozenset()) -> dict[str, float]:
+def numbers(values: dict[str, Any], skip: set[str] = frozenset()) -> dict[str, float]:
     return {
         k: float(v)
         for k, v in values.items()

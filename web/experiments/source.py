@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from mtf_lib.stage import StagePaths
-from web.catalog import _numbers as numbers
+from web.catalog import numbers
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
