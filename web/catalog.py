@@ -127,7 +127,9 @@ class Task:
         with self._lock:
             if self._loaded is None or self._signature() != self._loaded.signature:
                 try:
-                    self._loaded = self._load()
+                    replaced, self._loaded = self._loaded, self._load()
+                    if replaced is not None:
+                        replaced.predictor.close()  # a kg_qa predictor holds its graph open
                 except ModelUnavailable:
                     if self._loaded is None:
                         raise

@@ -33,3 +33,12 @@ class Predictor(ABC):
     @abstractmethod
     def predict(self, inputs: list[Any]) -> list[Any]:
         """One result per input, in the task type's own shape."""
+
+    def close(self) -> None:  # noqa: B027 - an optional hook: most predictors hold nothing open
+        """Release what the predictor holds open (a graph database handle); a no-op for most types."""
+
+    def __enter__(self) -> Predictor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -10,6 +10,8 @@ from typing import Any
 
 from mtf_lib.assets import sha256_of
 from mtf_lib.inference.bundle import write_bundle
+from mtf_lib.plugins import code_record
+from mtf_lib.tasks.common import model_components
 
 GRAPH_SETTINGS = ("backend", "uri", "database", "user_env", "password_env")
 
@@ -23,7 +25,7 @@ def save_bundle(directory: Path, params: Any, folder: Path, counts: dict[str, in
     meta = {
         "task_type": params.task.type,
         "task": params.task.name,
-        "code": list(params.task.code),
+        "code": code_record(folder, params.task.code, directory, model_components(params)),
         "graph": location,
         "schema": graph.graph_schema.model_dump(),
         "counts": counts,

@@ -6,6 +6,8 @@ from the window where it sits farthest from an edge, where the model saw the mos
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,27 +44,49 @@ def merge_window_tags(length: int, spans: list[tuple[int, int]], tags: list[Any]
     return merged
 
 
-class TaggingPredictor(Predictor):
-    def __init__(self, directory: Path, meta: dict[str, Any], window: int = 256, overlap: int = 64) -> None:
-        super().__init__(directory, meta)
-        self.model, self.vocabs, _ = load_tagging_bundle(directory)
-        self.window, self.overlap = window, overlap
-        self.normalize = meta["preprocess"]["normalize"]
-        self.softword = meta["preprocess"]["softword"]
-        self.lexicon = meta["preprocess"].get("lexicon", False)
+@dataclass
+class WindowTagger:
+    """Tags raw texts with a tagging model the way it is served: normalised, featurised, cut into
+    windows, decoded, merged back. The train stage scores dev through it too, so dev.json and
+    eval.json measure the same path."""
 
-    @property
-    def labels(self) -> list[str]:
-        return sorted({split_tag(tag)[1] for tag in self.vocabs["labels"].tokens} - {""})
+    model: Any
+    vocabs: dict[str, Any]
+    normalize: bool
+    softword: bool
+    lexicon: bool = False
+    window: int = 256
+    overlap: int = 64
 
-    def tag(self, texts: list[str], batch_size: int = 64) -> list[list[str]]:
+    @classmethod
+    def for_params(cls, model: Any, vocabs: dict[str, Any], preprocess: dict[str, Any]) -> WindowTagger:
+        """For a model trained on data preprocessed with these settings (``preprocess`` params)."""
+        return cls(model, vocabs, preprocess["normalize"], preprocess["softword"], preprocess.get("lexicon", False))
+
+    def prepare(self, texts: list[str]) -> Prepared:
+        """Model inputs for ``texts``: independent of the weights, so made once for many scorings."""
+        normalized = [normalize_text(t) if self.normalize else t for t in texts]
+        softwords = softword_features(normalized, workers=1) if self.softword else [""] * len(texts)
+        lexicon = lexicon_features(normalized, workers=1) if self.lexicon else [""] * len(texts)
+        pieces, owners = [], []
+        for n, (text, soft, lex) in enumerate(zip(normalized, softwords, lexicon, strict=True)):
+            if not text:
+                continue
+            for start, end in windows(len(text), self.window, self.overlap):
+                ids = encode(text[start:end], soft[start:end], lex[start:end], self.vocabs)
+                pieces.append({k: np.asarray(v) for k, v in ids.items()})
+                owners.append((n, start, end))
+        return Prepared(normalized, pieces, owners)
+
+    def tag(self, texts: list[str] | Prepared, batch_size: int = 64) -> list[list[str]]:
         """Tag strings for each text (same length as the text)."""
-        normalized, pieces, owners = self._windows(texts)
+        prepared = texts if isinstance(texts, Prepared) else self.prepare(texts)
+        pieces = prepared.pieces
         decoded = decode_examples(self.model, pieces, self.vocabs["labels"], batch_size) if pieces else []
-        return self._merged(normalized, owners, decoded, "O")
+        return prepared.merged(decoded, "O")
 
     def marginals(self, texts: list[str], temperature: float = 1.0, batch_size: int = 64) -> list[np.ndarray]:
-        """Per text ``[len(text), K]``: each character's distribution over ``self.vocabs["labels"]``
+        """Per text ``[len(text), K]``: each character's distribution over ``vocabs["labels"]``
         at ``temperature`` (a CRF's marginals by forward-backward; a softmax head's probabilities)."""
         import torch
 
@@ -80,37 +104,57 @@ class TaggingPredictor(Predictor):
                 probs = torch.softmax(emissions.float() / temperature, dim=-1)
             return [p[:n].cpu().numpy() for p, n in zip(probs, mask.sum(1).tolist(), strict=True)]
 
-        normalized, pieces, owners = self._windows(texts)
-        lengths = [len(p["chars"]) for p in pieces]
-        outputs = map_batches(self.model, pieces, lengths, collate, step, batch_size) if pieces else []
+        prepared = self.prepare(texts)
+        lengths = [len(p["chars"]) for p in prepared.pieces]
+        outputs = map_batches(self.model, prepared.pieces, lengths, collate, step, batch_size) if lengths else []
         empty = np.zeros(len(self.vocabs["labels"]), dtype=np.float32)
         return [
             np.stack(rows) if rows else np.zeros((0, len(empty)), np.float32)
-            for rows in self._merged(normalized, owners, [list(o) for o in outputs], empty)
+            for rows in prepared.merged([list(o) for o in outputs], empty)
         ]
 
-    def _windows(self, texts: list[str]) -> tuple[list[str], list[dict], list[tuple[int, int, int]]]:
-        """(normalised texts, the model inputs of every window, (text, start, end) of each)."""
-        normalized = [normalize_text(t) if self.normalize else t for t in texts]
-        softwords = softword_features(normalized, workers=1) if self.softword else [""] * len(texts)
-        lexicon = lexicon_features(normalized, workers=1) if self.lexicon else [""] * len(texts)
-        pieces, owners = [], []
-        for n, (text, soft, lex) in enumerate(zip(normalized, softwords, lexicon, strict=True)):
-            if not text:
-                continue
-            for start, end in windows(len(text), self.window, self.overlap):
-                ids = encode(text[start:end], soft[start:end], lex[start:end], self.vocabs)
-                pieces.append({k: np.asarray(v) for k, v in ids.items()})
-                owners.append((n, start, end))
-        return normalized, pieces, owners
 
-    @staticmethod
-    def _merged(normalized: list[str], owners: list[tuple[int, int, int]], outputs: list, default: Any) -> list[list]:
-        per_text: list[tuple[list, list]] = [([], []) for _ in normalized]
-        for (n, start, end), output in zip(owners, outputs, strict=True):
+@dataclass(frozen=True)
+class Prepared:
+    """Normalised texts, the model inputs of every window, and (text, start, end) of each."""
+
+    normalized: list[str]
+    pieces: list[dict]
+    owners: list[tuple[int, int, int]]
+
+    def merged(self, outputs: list, default: Any) -> list[list]:
+        per_text: list[tuple[list, list]] = [([], []) for _ in self.normalized]
+        for (n, start, end), output in zip(self.owners, outputs, strict=True):
             per_text[n][0].append((start, end))
             per_text[n][1].append(output)
-        return [merge_window_tags(len(t), *per_text[n], default) for n, t in enumerate(normalized)]
+        return [merge_window_tags(len(t), *per_text[n], default) for n, t in enumerate(self.normalized)]
+
+
+class TaggingPredictor(Predictor):
+    def __init__(self, directory: Path, meta: dict[str, Any], window: int = 256, overlap: int = 64) -> None:
+        super().__init__(directory, meta)
+        model, vocabs, _ = load_tagging_bundle(directory)
+        tagger = WindowTagger.for_params(model, vocabs, meta["preprocess"])
+        self.tagger = dataclasses.replace(tagger, window=window, overlap=overlap)
+
+    @property
+    def model(self) -> Any:
+        return self.tagger.model
+
+    @property
+    def vocabs(self) -> dict[str, Any]:
+        return self.tagger.vocabs
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted({split_tag(tag)[1] for tag in self.vocabs["labels"].tokens} - {""})
+
+    def tag(self, texts: list[str], batch_size: int = 64) -> list[list[str]]:
+        """Tag strings for each text (same length as the text)."""
+        return self.tagger.tag(texts, batch_size)
+
+    def marginals(self, texts: list[str], temperature: float = 1.0, batch_size: int = 64) -> list[np.ndarray]:
+        return self.tagger.marginals(texts, temperature, batch_size)
 
     def predict(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """Entities ``{type, text, start, end}`` of each text; an entity never starts or ends on
