@@ -58,7 +58,7 @@ def load_repo_params() -> Any:
 
 def prepare_dataset(raw_dir: Path, work: Path, limit: int = 0, workers: int = 0) -> Path:
     """Run the library's preprocess + build_dataset on the raw files; return the dataset folder."""
-    from mtf_lib.stage import StagePaths
+    from mtf_lib.layout import StagePaths
     from mtf_lib.tasks.tagging.dataset import build_dataset
     from mtf_lib.tasks.tagging.preprocess import preprocess
 

@@ -1,7 +1,7 @@
-"""cookiecutter post-generation hook: copy the task type's sample data set (and stage scripts of
-its own, if any), set up git and DVC where the task is not inside a repository yet, check that
-the `python` the stages run can import mtf_lib, and print the next steps. Runs in the generated
-task folder.
+"""cookiecutter post-generation hook: copy the task type's sample data set, write dvc.yaml from
+the stages the task type declares (`mtf pipeline`), set up git and DVC where the task is not
+inside a repository yet, check that the `mtf` the stages run is on PATH, and print the next
+steps. Runs in the generated task folder.
 """
 
 from __future__ import annotations
@@ -18,24 +18,17 @@ TASK_TYPE = unquote("{{ cookiecutter.task_type | urlencode }}")
 
 
 def copy_task_type_files(task_type: str) -> None:
-    """The task type's sample data set (its registered template's) becomes data/sample/*, and
-    its own stage scripts, if it has stages the template lacks, go to stages/."""
+    """The task type's sample data set (its registered template's) becomes data/sample/*."""
     from mtf_lib import registry
 
     registry.task_types.get(task_type).template_spec().copy_files(Path.cwd())
-    remove_foreign_stage_scripts(task_type)
 
 
-def remove_foreign_stage_scripts(task_type: str) -> None:
-    """The template ships the usual stage scripts; a type without such a stage (kg_qa has no
-    train) gets none of its script, which would only fail with "no stage"."""
-    from mtf_lib import registry
-    from mtf_lib.tasks.base import COMMON_STAGES
+def write_pipeline() -> None:
+    """dvc.yaml from the stages the task type declares for the generated params."""
+    from mtf_lib.pipeline.dvc_yaml import write
 
-    own = set(registry.task_types.get(task_type).stages) | set(COMMON_STAGES)
-    for script in Path("stages").glob("*.py"):
-        if script.stem not in own:
-            script.unlink()
+    write(Path.cwd())
 
 
 def run(*cmd: str) -> subprocess.CompletedProcess:
@@ -97,15 +90,13 @@ def first_commit() -> list[str]:
     return []
 
 
-def mtf_lib_problem() -> str | None:
-    """Checked with the `python` on PATH: that is the one dvc.yaml's stage commands run (this
-    hook's own Python has mtf_lib: the template could not have been generated otherwise)."""
-    python = shutil.which("python")
-    if python and run(python, "-c", "import mtf_lib").returncode == 0:
+def mtf_problem() -> str | None:
+    """dvc.yaml's stages run `mtf stage <name>`: the `mtf` on PATH must be this environment's."""
+    if shutil.which("mtf"):
         return None
     return (
-        f"`python` on PATH ({python or 'none'}) cannot import mtf_lib, which is installed for {sys.executable}: "
-        "activate that environment before `dvc repro` (dvc.yaml runs `python`)"
+        f"`mtf` is not on PATH (it is installed beside {sys.executable}): activate that environment "
+        "before `dvc repro` (dvc.yaml runs `mtf stage <name>`)"
     )
 
 
@@ -120,8 +111,9 @@ def metrics_files() -> list[str]:
 
 def main() -> int:
     copy_task_type_files(TASK_TYPE)
+    write_pipeline()
     done, problems = set_up_repository()
-    library = mtf_lib_problem()
+    library = mtf_problem()
     if library:
         problems.append(library)
     task = Path.cwd()

@@ -1,4 +1,5 @@
-"""The ``mtf`` command: fetch data sets, check params, list registered components.
+"""The ``mtf`` command: fetch data sets, check params, list registered components, write a task's
+pipeline (dvc.yaml) and run its stages.
 
 Heavy imports happen inside the sub-commands, so ``mtf --help`` answers at once. Shell completion:
 ``mtf --install-completion`` (or ``mtf --show-completion bash`` to see the script).
@@ -46,10 +47,13 @@ def _examples(*commands: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {command}" for command in commands)
 
 
-@app.command(epilog=_examples("mtf check", "mtf check path/to/task/params.yaml"))
+@app.command(epilog=_examples("mtf check", "mtf check path/to/task/params.yaml", "mtf check --resolved"))
 def check(
     # str, not Path: messages quote the path exactly as typed ("./params.yaml").
     params: Annotated[str, typer.Argument(metavar="PARAMS", help="the params file to validate")] = "params.yaml",
+    resolved: Annotated[
+        bool, typer.Option("--resolved", help="print the params with every default filled in (what a run uses)")
+    ] = False,
 ) -> None:
     """Validate a params.yaml without running anything."""
     from mtf_lib.config import ParamsError
@@ -66,6 +70,11 @@ def check(
         lines = [f"{params}: the pipeline does not fit these params", *problems]
         print("error: " + "\n  ".join(lines), file=sys.stderr)
         raise typer.Exit(BAD_PARAMS)
+    if resolved:
+        import yaml
+
+        print(yaml.safe_dump(loaded.model_dump(mode="json"), allow_unicode=True, sort_keys=False), end="")
+        return
     print(f"{params}: OK ({loaded.task.type} task {loaded.task.name!r})")
 
 
@@ -130,6 +139,58 @@ def fetch(
     for name in datasets or sorted(DATASETS):
         for path in fetch_dataset(name, out):
             print(path)
+
+
+@app.command(
+    epilog=_examples("mtf pipeline", "mtf pipeline --check . apps/demo_app/sts_b"),
+)
+def pipeline(
+    tasks: Annotated[
+        list[Path] | None, typer.Argument(metavar="TASKS", help="task folders (default: this folder)")
+    ] = None,
+    check: Annotated[
+        bool, typer.Option("--check", help="write nothing; fail (exit 1) if a dvc.yaml is out of date")
+    ] = False,
+) -> None:
+    """Write each task's dvc.yaml from its task type's declared stages (your own stages below the
+    marker line are kept)."""
+    from mtf_lib.config import ParamsError
+    from mtf_lib.pipeline.dvc_yaml import PipelineError, difference, write
+
+    stale = []
+    for task in tasks or [Path(".")]:
+        try:
+            if check:
+                diff = difference(task)
+                if diff:
+                    stale.append(task)
+                    print(diff, end="")
+            else:
+                print(f"{task / 'dvc.yaml'}: {'written' if write(task) else 'up to date'}")
+        except (ParamsError, PipelineError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            raise typer.Exit(BAD_PARAMS) from None
+    if stale:
+        names = ", ".join(str(task / "dvc.yaml") for task in stale)
+        print(f"error: out of date: {names}: run `mtf pipeline {' '.join(map(str, stale))}`", file=sys.stderr)
+        raise typer.Exit(1)
+    if check:
+        print(f"{len(tasks or [1])} pipeline(s) up to date")
+
+
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []},
+    epilog=_examples("mtf stage train", "mtf stage evaluate --params params.yaml", "mtf stage train --help"),
+)
+def stage(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="STAGE", help="the stage (dvc.yaml runs `mtf stage <name>`)")],
+) -> None:
+    """Run one stage of the task in this folder (what dvc.yaml's stages run); `--help` after the
+    stage name lists its options."""
+    from mtf_lib.stage import run_stage
+
+    run_stage(name, ctx.args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -167,6 +167,13 @@ class Registry:
             importlib.import_module(module)
         return sorted(self._entries)
 
+    def modules(self, name: str | None = None) -> tuple[str, ...]:
+        """The modules that register this kind's built-ins on first use; with ``name``, the one
+        module that registers that lazy built-in (none for another name)."""
+        if name is None:
+            return self._builtins
+        return (self._lazy[name],) if name in self._lazy else ()
+
     def lazy_names(self) -> list[str]:
         """Built-in names whose modules load on lookup (imported or not yet)."""
         return sorted(self._lazy)

@@ -24,14 +24,25 @@ def trace_env(log: Path, env: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHONPATH": path, "MTF_TRACE_IMPORTS": str(log)}
 
 
+def stage_name(argv: list[str]) -> str | None:
+    """The stage a process ran: ``mtf stage <name>``, ``python -m mtf_lib.stage <name>``, or a
+    user's own script ``stages/<name>.py``; None for any other process."""
+    script = Path(argv[0])
+    if script.name == "mtf" and argv[1:2] == ["stage"] and len(argv) > 2:
+        return argv[2]
+    if script.name == "stage.py" and script.parent.name == "mtf_lib" and len(argv) > 1:
+        return argv[1]
+    return script.stem if script.parent.name == "stages" and script.suffix == ".py" else None
+
+
 def stage_imports(log: Path) -> dict[str, set[str]]:
-    """``{stage: mtf_lib module names}`` for every ``stages/<stage>.py`` process in ``log``."""
+    """``{stage: mtf_lib module names}`` for every stage process in ``log``."""
     found: dict[str, set[str]] = {}
     for line in log.read_text(encoding="utf-8").splitlines():
         record = json.loads(line)
-        script = Path(record["script"])
-        if script.parent.name == "stages" and script.suffix == ".py":
-            found.setdefault(script.stem, set()).update(record["modules"])
+        stage = stage_name(record["argv"])
+        if stage:
+            found.setdefault(stage, set()).update(record["modules"])
     return found
 
 

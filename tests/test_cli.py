@@ -1,4 +1,4 @@
-"""The ``mtf`` command and the stage scripts' command lines: help, and errors a user can act on."""
+"""The ``mtf`` command and the stages' command lines (``mtf stage <name>``): help, and errors a user can act on."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 MTF = str(Path(PYTHON).parent / "mtf")
-STAGES = sorted(p.stem for p in (ROOT / "stages").glob("*.py"))
+STAGES = ("fetch", "preprocess", "dataset", "teacher", "baseline", "train", "evaluate", "build", "crawl")
 BAD_PARAMS = 2
 
 
@@ -30,15 +30,10 @@ def test_mtf_help(tmp_path: Path) -> None:
 def test_help_does_not_import_torch(tmp_path: Path) -> None:
     """``mtf --help`` and a stage's ``--help`` answer at once: neither torch nor transformers is imported."""
     code = (
-        "import runpy, sys\n"
+        "import sys\n"
         "from mtf_lib import cli\n"
-        "for call in (lambda: cli.main(['--help']),\n"
-        f"             lambda: runpy.run_path({str(ROOT / 'stages' / 'train.py')!r}, run_name='__main__')):\n"
-        "    sys.argv = ['train.py', '--help']\n"
-        "    try:\n"
-        "        call()\n"
-        "    except SystemExit as exc:\n"
-        "        assert exc.code == 0, exc.code\n"
+        "for argv in (['--help'], ['stage', 'train', '--help'], ['pipeline', '--help']):\n"
+        "    assert cli.main(argv) == 0\n"
         "print('torch' in sys.modules or 'transformers' in sys.modules)\n"
     )
     proc = run([PYTHON, "-c", code], tmp_path)
@@ -65,7 +60,7 @@ def test_check_defaults_to_params_yaml_in_current_folder(tmp_path: Path) -> None
 
 
 def test_train_stage_help(tmp_path: Path) -> None:
-    proc = run([PYTHON, str(ROOT / "stages" / "train.py"), "--help"], tmp_path)
+    proc = run([MTF, "stage", "train", "--help"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "--params" in proc.stdout
     for option in ("--data", "--checkpoints", "--bundle", "--no-progress"):
@@ -75,18 +70,19 @@ def test_train_stage_help(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_stage_has_help(stage: str, tmp_path: Path) -> None:
-    proc = run([PYTHON, str(ROOT / "stages" / f"{stage}.py"), "--help"], tmp_path)
+    proc = run([MTF, "stage", stage, "--help"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "--params" in proc.stdout
-    assert f"{stage.capitalize()} stage" in proc.stdout  # the script's docstring is its description
+    assert f"Run the {stage} stage" in proc.stdout
 
 
 # --- the typer command line -----------------------------------------------------------------
 
 COMMAND_OPTIONS = {
-    "check": ["PARAMS", "--help"],
+    "check": ["PARAMS", "--resolved", "--help"],
     "components": ["KIND", "--params", "--help"],
     "fetch": ["DATASETS", "--out", "--help"],
+    "pipeline": ["TASKS", "--check", "--help"],
 }
 
 
@@ -189,3 +185,17 @@ def test_broken_task_code_is_a_clear_error_and_exit_2(tmp_path: Path, code: str 
         proc = run([MTF, *command], tmp_path)
         assert proc.returncode == BAD_PARAMS, (command, proc.stdout, proc.stderr)
         assert problem in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_check_resolved_prints_the_filled_params_which_validate_again(tmp_path: Path) -> None:
+    proc = run([MTF, "check", "--resolved", str(ROOT / "params.yaml")], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    import yaml
+
+    filled = yaml.safe_load(proc.stdout)
+    assert filled["model"]["unk_dropout"] == 0.0  # a default the file does not write
+    assert filled["train"]["optimizer"] == "adam.v1" and filled["task"]["code"] == []
+    (tmp_path / "params.yaml").write_text(proc.stdout, encoding="utf-8")
+    again = run([MTF, "check", "--resolved", "params.yaml"], tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert yaml.safe_load(again.stdout) == filled

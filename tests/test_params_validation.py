@@ -226,8 +226,16 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
     for case_id in STAGE_CASES:
         folder = tmp_path_factory.mktemp(f"stage-{case_id}")
         BY_ID[case_id].write(folder / "params.yaml")
-        script = str(ROOT / "stages" / "preprocess.py")
-        command = [PYTHON, script, "--params", str(folder / "params.yaml"), "--preprocessed", str(folder / "out")]
+        command = [
+            PYTHON,
+            "-m",
+            "mtf_lib.stage",
+            "preprocess",
+            "--params",
+            str(folder / "params.yaml"),
+            "--preprocessed",
+            str(folder / "out"),
+        ]
         jobs["stage", case_id] = (folder, command)
     valid = tmp_path_factory.mktemp("valid")
     jobs["check", "valid"] = (valid, [MTF, "check", str(FLAGSHIP)])

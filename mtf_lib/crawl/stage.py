@@ -21,7 +21,7 @@ from mtf_lib.crawl.params import CrawlParams
 from mtf_lib.crawl.pipelines import DUPLICATES
 from mtf_lib.crawl.settings import crawl_settings
 from mtf_lib.errors import CodeError, InputError
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 
 HTTP_ERRORS = "httperror/response_ignored_status_count/"  # final responses a spider was not given
 OUTPUT = "items.jsonl"

@@ -16,7 +16,7 @@ from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.distill.soft_targets import SoftTargets, in_label_order
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import read_preprocessed, task_dir
 from mtf_lib.training.threads import set_threads
 

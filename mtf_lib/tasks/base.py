@@ -19,6 +19,10 @@ the registry of task types imports nothing heavy; each part is imported when fir
   a task of this type is loaded.
 - ``template``: what the task template generates for it (``mtf_lib.tasks.template.TaskTemplate``:
   sample params, README part, sample data, its own questions); None: the template does not offer it.
+- ``pipeline``: its declared stages, ``(params) -> list[mtf_lib.pipeline.declare.StageDecl]``:
+  what each stage of a task with these params reads and writes, from which ``mtf pipeline``
+  writes the task's dvc.yaml. Default: preprocess → dataset → train → evaluate
+  (``mtf_lib.pipeline.standard.trained_model_pipeline``), after fetch/crawl where params ask.
 - ``errors``: optional, its error analysis of one split, ``(records, outputs, limit) -> dict``,
   which its evaluate stage writes through ``mtf_lib.tasks.error_analysis.write_error_analysis``
   (metrics/errors.json); the page that shows it is ``ApiSpec.errors_page``. None: the type has
@@ -34,7 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 
 Stage = Callable[[Any, StagePaths], dict[str, Any]]
 COMMON_STAGES: Mapping[str, str] = {
@@ -62,6 +66,7 @@ class TaskType:
     components: tuple[str, ...] = ()
     template: Any = None
     errors: Any = None
+    pipeline: Any = "mtf_lib.pipeline.standard:trained_model_pipeline"
 
     def schema(self) -> Any:
         return resolve(self.params)
@@ -72,6 +77,15 @@ class TaskType:
         if name not in refs:
             raise KeyError(f"task type {self.name!r} has no stage {name!r}; its stages: {', '.join(refs)}")
         return resolve(refs[name])
+
+    def pipeline_stages(self, params: Any) -> list[Any]:
+        """The stages a task with ``params`` has, in order (``StageDecl``); ValueError naming a
+        declared stage this type has no function for."""
+        stages = resolve(self.pipeline)(params)
+        unknown = [stage.name for stage in stages if stage.name not in {**COMMON_STAGES, **self.stages}]
+        if unknown:
+            raise ValueError(f"task type {self.name!r} declares stages it has no function for: {', '.join(unknown)}")
+        return stages
 
     def predictor_class(self) -> Any:
         return resolve(self.predictor)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +24,6 @@ def read_preprocessed(path: Path) -> list[dict]:
     """The records a preprocess stage wrote: one JSON object per line."""
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
-
-
-# Settings that change where or how fast a run happens, not what it learns. Everything else is
-# in the run hash, defaults filled in, so a new section or setting counts without being listed.
-NOT_IN_RUN_HASH = (
-    "preprocess.workers",  # preprocessing output is identical for any worker count
-    "train.device",  # where the run happens (a resumed run may move to another device)
-    "train.threads",  # how fast it runs on the CPU (float sums differ with the count, as across devices)
-    "evaluate.batch_size",  # test-time batching: the trained weights never see it
-    "evaluate.threads",  # test-time speed: the trained weights never see it
-    "evaluate.beam",  # test-time decoding (seq2seq): dev is decoded greedily in training
-    "evaluate.length_penalty",  # ranks finished beam hypotheses; greedy dev decoding ignores it
-    "evaluate.samples",  # how many test translations are written out
-)
-
-
-# Settings added to mtf after runs were made with it, whose default keeps the earlier behaviour:
-# hashed only when set away from that default, so adding one leaves earlier checkpoints resumable.
-HASHED_WHEN_SET = {"train.eval_every": 0, "distill": None, "distill.unlabeled": None}
 
 
 def task_dir(params: Any) -> Path:
@@ -70,13 +53,38 @@ def model_components(params: Any) -> list[Any]:
 
 
 def run_hash(params: Any) -> str:
-    """What shapes the trained weights; a checkpoint made with other values is not resumed."""
-    shaping = params.model_dump(mode="json")
-    for dotted in NOT_IN_RUN_HASH:
-        _drop(shaping, dotted, lambda value: True)
-    for dotted, neutral in HASHED_WHEN_SET.items():
-        _drop(shaping, dotted, lambda value, neutral=neutral: value == neutral)
-    return params_hash(shaping)
+    """What shapes the trained weights; a checkpoint made with other values is not resumed.
+    Every setting counts, defaults filled in (a new section or setting counts without being
+    listed), but those the schema marks (``sections.NOT_SHAPING``, ``SHAPING_WHEN_SET``)."""
+    return shaping_hash(params.model_dump(mode="json"), type(params))
+
+
+def shaping_hash(dumped: dict[str, Any], schema: type) -> str:
+    """The run hash of ``dumped`` params of the ``schema`` (a pydantic model class)."""
+    dumped = copy.deepcopy(dumped)
+    for dotted, (rule, default) in marked_settings(schema).items():
+        _drop(dumped, dotted, (lambda value: True) if rule == "never" else (lambda value, d=default: value == d))
+    return params_hash(dumped)
+
+
+def marked_settings(schema: type, prefix: str = "") -> dict[str, tuple[str, Any]]:
+    """``{dotted key: (rule, default)}`` of every field the schema marks for the run hash."""
+    from pydantic import BaseModel
+
+    found: dict[str, tuple[str, Any]] = {}
+    for name, field in schema.model_fields.items():
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if "run_hash" in extra:
+            found[prefix + name] = (extra["run_hash"], field.default)
+        for inner in _model_classes(field.annotation, BaseModel):
+            found.update(marked_settings(inner, f"{prefix}{name}."))
+    return found
+
+
+def _model_classes(annotation: Any, base: type) -> list[type]:
+    if isinstance(annotation, type) and issubclass(annotation, base):
+        return [annotation]
+    return [cls for arg in typing.get_args(annotation) for cls in _model_classes(arg, base)]
 
 
 def _drop(tree: dict[str, Any], dotted: str, when: Any) -> None:

@@ -20,7 +20,7 @@ from torch.utils.data import DataLoader
 from mtf_lib import registry
 from mtf_lib.data.batching import BucketBatchSampler, TokenBatchSampler
 from mtf_lib.encoders.pretrained import params_folder
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import run_hash, task_dir
 from mtf_lib.tasks.sections import monitor_maximized
 from mtf_lib.training.distributed import DistInfo, init_distributed, launch_info, shutdown
@@ -158,6 +158,25 @@ def fit_members(
     model = combine(trained)
     # The ensemble's own dev scores; its best epoch is each member's (in members).
     return Members(model, evaluate(model), None, members, min(r.resumed_from_epoch for r in results))
+
+
+def bundle_meta(params: Any, fitted: Members, bundle: Path, **own: Any) -> dict[str, Any]:
+    """What every trained bundle's bundle.json holds (the model's params, the whole params, the
+    kept model's dev scores and members, the code it needs), with the type's ``own`` entries."""
+    from mtf_lib.plugins import code_record
+    from mtf_lib.tasks.common import model_components
+
+    tp = params.train
+    return {
+        "model": params.model,
+        **own,
+        "params": params.model_dump(mode="json"),
+        "dev_metrics": fitted.dev_metrics,
+        "best_epoch": fitted.best_epoch,
+        "ensemble": getattr(tp, "ensemble", 1),
+        "members": fitted.members,
+        "code": code_record(task_dir(params), params.task.code, bundle, model_components(params)),
+    }
 
 
 def tidy_checkpoints(directory: Path, count: int) -> None:

@@ -40,12 +40,23 @@ class FetchParams(Section):
     dataset: str | None = Field(None, description="data set to download (mtf_lib.assets); null: own files")
 
 
+# How a setting counts in the run hash (a checkpoint made with other values is not resumed), marked
+# on its field: every setting counts, but one that changes where or how fast a run happens, not
+# what it learns (NOT_SHAPING), and one added after runs were made whose default keeps the earlier
+# behaviour (SHAPING_WHEN_SET: counted only when set away from its default, so earlier checkpoints
+# stay resumable). mtf_lib.tasks.common.run_hash reads the marks from the schema.
+NOT_SHAPING: dict[str, Any] = {"run_hash": "never"}
+SHAPING_WHEN_SET: dict[str, Any] = {"run_hash": "when_set"}
+
+
 class TorchThreads(Section):
     """The ``threads`` setting of a group whose stage runs torch (train, evaluate): applied by
     ``mtf_lib.training.threads.set_threads`` when the stage starts."""
 
     threads: ThreadCount = Field(
-        "auto", description="torch CPU threads; auto: the CPUs this process may use (OMP_NUM_THREADS if set)"
+        "auto",
+        description="torch CPU threads; auto: the CPUs this process may use (OMP_NUM_THREADS if set)",
+        json_schema_extra=NOT_SHAPING,  # float sums differ with the count, as across devices
     )
 
 
@@ -54,7 +65,7 @@ class TrainParams(TorchThreads):
     ``evaluate.metric`` (checked by ``check_monitor``)."""
 
     seed: int = 42
-    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field("auto", json_schema_extra=NOT_SHAPING)  # a run may move
     epochs: PositiveInt = 30
     batch_size: PositiveInt = 32
     lr: Annotated[float, Field(gt=0, le=10)] = 1e-3
@@ -76,7 +87,12 @@ class TrainParams(TorchThreads):
         Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; served as one model"),
     ] = 1
     eval_every: Annotated[
-        int, Field(ge=0, description="score dev and checkpoint every N optimizer steps (long epochs); 0: per epoch")
+        int,
+        Field(
+            ge=0,
+            description="score dev and checkpoint every N optimizer steps (long epochs); 0: per epoch",
+            json_schema_extra=SHAPING_WHEN_SET,
+        ),
     ] = 0
 
 
@@ -92,6 +108,7 @@ class DistillParams(Section):
         description="a UTF-8 file of raw sentences, one per line, relative to the task folder: the teacher "
         "labels them and the student learns its soft targets there too (no gold loss); list it in the "
         "teacher stage's deps",
+        json_schema_extra=SHAPING_WHEN_SET,
     )
 
 

@@ -6,10 +6,8 @@ A task type's template is a folder beside its code::
       params.yaml   its params groups after ``task`` and ``fetch`` (Jinja: the options' values)
       README.md     the generated README's "your own data" part (Jinja: the options' values)
       sample/       a small data set, copied to the task's data/sample/ so that it runs at once
-      dvc.yaml      optional: its pipeline's stages (Jinja), for a type whose stages are not
-                    preprocess → dataset → train → evaluate (the template's own dvc.yaml);
-                    inside a repository name it dvc.yaml.jinja, or DVC reads it as a pipeline
-      stages/       optional: scripts of stages the template does not have (stages/<name>.py)
+      pipeline.md   optional: the README's pipeline part, for a type whose stages are not
+                    preprocess → dataset → train → evaluate
 
 and its options: the questions the template asks for this type only (tagging: the tag scheme),
 given on the cookiecutter command line as ``options="tag_scheme=BIO"``. The template, its hooks
@@ -25,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE = "sample"
-STAGES = "stages"
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class TaskTemplate:
         return "its options: " + ", ".join(f"{n} ({'|'.join(o.choices)}; {o.help})" for n, o in self.options.items())
 
     def render(self, name: str, values: Mapping[str, str]) -> str:
-        """``params.yaml``, ``README.md`` or ``dvc.yaml`` of the folder, rendered with the options' values."""
+        """``params.yaml``, ``README.md`` or ``pipeline.md`` of the folder, rendered with the options' values."""
         from jinja2 import Environment, StrictUndefined
 
         text = self._file(name).read_text(encoding="utf-8")
@@ -88,24 +85,15 @@ class TaskTemplate:
         return self._file(name).is_file()
 
     def _file(self, name: str) -> Path:
-        """``<name>.jinja`` where there is one: a ``dvc.yaml`` inside a repository (mtf_lib's own
-        task types') would be read by DVC as one of the repository's pipelines."""
-        jinja = self.folder / f"{name}.jinja"
-        return jinja if jinja.is_file() else self.folder / name
+        return self.folder / name
 
     def copy_files(self, task: Path) -> list[Path]:
-        """Copy the sample data set to ``task``/data/sample/ and the type's own stage scripts to
-        ``task``/stages/; the copied files."""
-        copied = []
-        for source, destination in (
-            (self.folder / SAMPLE, task / "data" / "sample"),
-            (self.folder / STAGES, task / STAGES),
-        ):
-            files = sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else []
-            if files:
-                destination.mkdir(parents=True, exist_ok=True)
-            copied += [Path(shutil.copy2(file, destination / file.name)) for file in files]
-        return copied
+        """Copy the sample data set to ``task``/data/sample/; the copied files."""
+        source, destination = self.folder / SAMPLE, task / "data" / "sample"
+        files = sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else []
+        if files:
+            destination.mkdir(parents=True, exist_ok=True)
+        return [Path(shutil.copy2(file, destination / file.name)) for file in files]
 
 
 def parse_options(text: str) -> tuple[dict[str, str], list[str]]:

@@ -115,14 +115,6 @@ registry.task_types.register(
 )
 '''
 
-STAGE = '''"""Crawl stage: run the crawl params' spider; its items to data/raw/items.jsonl."""
-
-from mtf_lib.stage import run_stage
-
-if __name__ == "__main__":
-    run_stage("crawl", __doc__, ("raw", "crawl_job"))
-'''
-
 # Fast and bounded for a local site: no politeness delays (nothing else is crawled).
 FAST = {
     "download_delay_s": 0.0,
@@ -135,9 +127,7 @@ FAST = {
 def make_task(folder: Path, crawl: dict[str, Any] | None, code: str = "") -> Path:
     """A task folder with the crawl stage script and params.yaml (``crawl`` group: ``crawl``)."""
     (folder / "code").mkdir(parents=True, exist_ok=True)
-    (folder / "stages").mkdir(exist_ok=True)
     (folder / "code" / "crawl_task.py").write_text(TASK_CODE + code, encoding="utf-8")
-    (folder / "stages" / "crawl.py").write_text(STAGE, encoding="utf-8")
     params: dict[str, Any] = {"task": {"name": "crawl_test", "type": "crawl_test", "code": ["code/crawl_task.py"]}}
     if crawl is not None:
         params["crawl"] = crawl
@@ -147,7 +137,7 @@ def make_task(folder: Path, crawl: dict[str, Any] | None, code: str = "") -> Pat
 
 def start_stage(task: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "stages/crawl.py"],
+        [sys.executable, "-m", "mtf_lib.stage", "crawl"],
         cwd=task,
         env=run_env(),
         stdout=subprocess.PIPE,

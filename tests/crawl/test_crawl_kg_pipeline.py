@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -20,61 +19,13 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO, run_env
+from tests.conftest import VENV_BIN, run_env
 from tests.crawl.disease_site import DISEASES, QUESTIONS, kg_params, route
-from tests.crawl.site import STAGE, Site, serve
+from tests.crawl.site import Site, serve
 
-# The stages as a user writes them (README: Crawling). mtf_lib is an installed package here, so
-# no library files are deps: a crawl is repeated for its params, not for a library change.
-DVC_YAML = """
-stages:
-  crawl:
-    cmd: python stages/crawl.py
-    deps:
-      - stages/crawl.py
-    params:
-      - crawl
-    outs:
-      - data/raw
-      - data/crawl_job:
-          persist: true
-  build:
-    cmd: python stages/build.py
-    deps:
-      - stages/build.py
-      - data/raw
-    params:
-      - task.type
-      - graph
-      - qa
-    outs:
-      - data/graph:
-          persist: true
-      - models/model:
-          persist: true
-    metrics:
-      - metrics/graph.json:
-          cache: false
-          persist: true
-  evaluate:
-    cmd: python stages/evaluate.py
-    deps:
-      - stages/evaluate.py
-      - models/model
-      - data/graph
-      - data/questions
-    params:
-      - task.type
-      - evaluate
-    outs:
-      - metrics/eval_groups.json:
-          cache: false
-      - metrics/failed.jsonl:
-          cache: false
-    metrics:
-      - metrics/eval.json:
-          cache: false
-"""
+# dvc.yaml is written by `mtf pipeline` from kg_qa's declared stages (a crawl group gives a crawl
+# stage). mtf_lib is an installed package here (the task lies outside the checkout), so no library
+# files are deps: a crawl is repeated for its params, not for a library change.
 STAGES = ("crawl", "build", "evaluate")
 
 
@@ -105,16 +56,15 @@ def ran(out: str) -> list[str]:
 
 
 def write_task(task: Path, params: dict[str, Any]) -> None:
-    (task / "stages").mkdir(parents=True)
-    (task / "stages" / "crawl.py").write_text(STAGE, encoding="utf-8")
-    for stage in ("build", "evaluate"):
-        shutil.copy(REPO / "apps" / "demo_app" / "medical_kg" / "stages" / f"{stage}.py", task / "stages")
-    (task / "dvc.yaml").write_text(DVC_YAML.lstrip(), encoding="utf-8")
+    task.mkdir(parents=True, exist_ok=True)
     (task / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
     questions = task / "data" / "questions" / "test.jsonl"
     questions.parent.mkdir(parents=True)
     lines = [json.dumps({"id": f"t{n}", "kind": "single", **q}, ensure_ascii=False) for n, q in enumerate(QUESTIONS)]
     questions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    subprocess.run([str(VENV_BIN / "mtf"), "pipeline"], cwd=task, env=run_env(), check=True, timeout=120)
+    stages = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert list(stages) == list(STAGES) and "data/raw" in stages["build"]["deps"]
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,8 @@ import pytest
 import yaml
 
 from mtf_lib import registry
-from tests.conftest import make_task_copy
+from tests.conftest import VENV_BIN, make_task_copy
 from tests.template.baking import TASK_TYPES, bake, run
-
-TEACHER_STAGE = {
-    "cmd": "python stages/teacher.py",
-    "deps": ["stages/teacher.py", "code", "data/preprocessed", "data/dataset/vocab", "../teacher/models/model"],
-    "params": ["task.type", "distill.teacher", "distill.temperature"],  # alpha is the student's
-    "outs": ["data/teacher"],
-}
-
 
 # The task types that have a teacher stage (distillation).
 TEACHING = [t for t in TASK_TYPES if "teacher" in registry.task_types.get(t).stages]
@@ -37,13 +29,10 @@ def student(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
     params["distill"] = {"teacher": "../teacher/models/model", "alpha": 0.5, "temperature": 2.0}
     (task / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    pipeline = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))
-    stages = pipeline["stages"]
-    stages["train"]["deps"].append("data/teacher")
-    stages["train"]["params"].append("distill.alpha")
-    pipeline["stages"] = {**{k: stages[k] for k in ("preprocess", "dataset")}, "teacher": TEACHER_STAGE}
-    pipeline["stages"] |= {k: stages[k] for k in ("train", "evaluate")}
-    (task / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False), encoding="utf-8")
+    run([str(VENV_BIN / "mtf"), "pipeline"], task)  # the distill group adds the teacher stage
+    teacher = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]["teacher"]
+    assert "${distill.teacher}" in teacher["deps"]  # the teacher's bundle: retrained teacher, new targets
+    assert "distill.alpha" not in teacher["params"]  # alpha is the student's: a change re-runs train only
     return task
 
 
@@ -72,10 +61,9 @@ def test_the_teacher_labels_unlabeled_sentences_for_the_student(student: Path) -
     params = yaml.safe_load((student / "params.yaml").read_text(encoding="utf-8"))
     params["distill"]["unlabeled"] = "unlabeled.txt"
     (student / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    pipeline = yaml.safe_load((student / "dvc.yaml").read_text(encoding="utf-8"))
-    pipeline["stages"]["teacher"]["deps"].append("unlabeled.txt")
-    pipeline["stages"]["teacher"]["params"].append("distill.unlabeled")
-    (student / "dvc.yaml").write_text(yaml.safe_dump(pipeline, sort_keys=False), encoding="utf-8")
+    run([str(VENV_BIN / "mtf"), "pipeline"], student)
+    teacher = yaml.safe_load((student / "dvc.yaml").read_text(encoding="utf-8"))["stages"]["teacher"]
+    assert "${distill.unlabeled}" in teacher["deps"] and "distill.unlabeled" in teacher["params"]
 
     out = run(["dvc", "repro", "dvc.yaml"], student).stdout
     assert "Running stage 'teacher'" in out and "Running stage 'train'" in out
@@ -90,6 +78,6 @@ def test_the_teacher_labels_unlabeled_sentences_for_the_student(student: Path) -
     assert run(["dvc", "status", "dvc.yaml"], student).stdout.strip().endswith("up to date.")
 
     (student / "unlabeled.txt").unlink()
-    failed = run(["python", "stages/teacher.py"], student, check=False)
+    failed = run(["python", "-m", "mtf_lib.stage", "teacher"], student, check=False)
     assert failed.returncode == 3 and "unlabeled.txt not found" in failed.stderr, failed.stderr
     assert (student / "data/teacher/soft_targets.npz").is_file()  # a refused run loses nothing

@@ -68,7 +68,7 @@ def test_repro_trains_and_evaluates_a_self_contained_bundle(bert_task: BertTask)
 
 def test_every_stage_lists_the_library_files_it_runs(bert_task: BertTask) -> None:
     missing = {s: f for s, f in missing_deps(bert_task.task, bert_task.log, bert_task.repo).items() if f}
-    assert not missing, f"mtf_lib/tasks/<type>/library_deps.py misses files the stages run: {missing}"
+    assert not missing, f"dvc.yaml (mtf pipeline) misses mtf_lib files the stages run: {missing}"
 
 
 def test_the_web_app_serves_the_bundle_without_the_pretrained_folder(bert_task: BertTask, tmp_path: Path) -> None:
@@ -98,7 +98,9 @@ def test_a_missing_pretrained_folder_stops_training_before_any_work(bert_task: B
     bad.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     before = (bert_task.task / "models" / "model" / "bundle.json").read_bytes()
     try:
-        result = run([sys.executable, "stages/train.py", "--params", "bad_params.yaml"], bert_task.task, check=False)
+        result = run(
+            [sys.executable, "-m", "mtf_lib.stage", "train", "--params", "bad_params.yaml"], bert_task.task, check=False
+        )
     finally:
         bad.unlink()
     assert result.returncode == 2 and "Traceback" not in result.stderr
@@ -113,9 +115,9 @@ def test_only_training_needs_the_pretrained_folder(bert_task: BertTask, tmp_path
     folder = bert_task.task / PRETRAINED
     kept = shutil.move(folder, tmp_path / "tiny-bert")
     try:
-        evaluated = run([sys.executable, "stages/evaluate.py"], bert_task.task, check=False)
+        evaluated = run([sys.executable, "-m", "mtf_lib.stage", "evaluate"], bert_task.task, check=False)
         assert evaluated.returncode == 0, evaluated.stderr  # the bundle holds the encoder
-        trained = run([sys.executable, "stages/train.py"], bert_task.task, check=False)
+        trained = run([sys.executable, "-m", "mtf_lib.stage", "train"], bert_task.task, check=False)
         assert trained.returncode == 2 and "hf download" in trained.stderr
     finally:
         shutil.move(kept, folder)

@@ -1,5 +1,5 @@
 """A copy of the medical_kg example task, its data fetched from the mirror and its graph built by
-the real stage scripts: what the graph, QA and web tests run against."""
+the real stages: what the graph, QA and web tests run against."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ APP = REPO / "apps" / "demo_app" / "medical_kg"
 
 
 def copy_medical_kg(root: Path) -> Path:
-    """The task at ``root``/apps/demo_app/medical_kg: params, stages, code and questions, no outputs."""
+    """The task at ``root``/apps/demo_app/medical_kg: params, pipeline, code and questions, no outputs."""
     task = root / "apps" / "demo_app" / "medical_kg"
     task.mkdir(parents=True)
-    for name in ("params.yaml", "dvc.yaml", "stages", "code", "data"):
+    for name in ("params.yaml", "dvc.yaml", "code", "data"):
         source = APP / name
         if source.is_dir():
             shutil.copytree(source, task / name, ignore=shutil.ignore_patterns("graph", "__pycache__"))
@@ -28,7 +28,7 @@ def copy_medical_kg(root: Path) -> Path:
 
 def run_stage(task: Path, stage: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, f"stages/{stage}.py", *args],
+        [sys.executable, "-m", "mtf_lib.stage", stage, *args],
         cwd=task,
         env=env or run_env(),
         capture_output=True,

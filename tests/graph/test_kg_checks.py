@@ -79,7 +79,7 @@ def write_task(folder: Path, params: dict[str, Any] = PARAMS, csv: str = CSV) ->
 
 def build(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     try:
-        run_stage("build", None, ("bundle", "metrics"), ["--params", str(folder / "params.yaml")])
+        run_stage("build", ["--params", str(folder / "params.yaml")])
     except SystemExit as exit_:
         return int(exit_.code), capsys.readouterr().err
     return 0, capsys.readouterr().err
@@ -102,7 +102,7 @@ UNTYPED = with_(PARAMS, "graph.builders.0.properties", {})  # for the tests of s
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = write_task(tmp_path_factory.mktemp("langs"))
-    run_stage("build", None, ("bundle", "metrics"), ["--params", str(folder / "params.yaml")])
+    run_stage("build", ["--params", str(folder / "params.yaml")])
     return folder
 
 

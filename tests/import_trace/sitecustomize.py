@@ -1,5 +1,5 @@
 """On PYTHONPATH for traced test runs only: at exit, append the mtf_lib modules this process
-loaded (lazy imports included) and its script to the file named by MTF_TRACE_IMPORTS."""
+loaded (lazy imports included) and its command line to the file named by MTF_TRACE_IMPORTS."""
 
 import atexit
 import json
@@ -10,7 +10,7 @@ import sys
 def _record() -> None:
     modules = sorted(name for name in sys.modules if name == "mtf_lib" or name.startswith("mtf_lib."))
     with open(os.environ["MTF_TRACE_IMPORTS"], "a", encoding="utf-8") as log:
-        log.write(json.dumps({"script": sys.argv[0], "modules": modules}) + "\n")
+        log.write(json.dumps({"argv": sys.argv, "modules": modules}) + "\n")
 
 
 if os.environ.get("MTF_TRACE_IMPORTS"):

@@ -45,12 +45,10 @@ def flagship(tmp_path_factory: pytest.TempPathFactory, import_log: Path) -> Path
 def test_every_stage_lists_the_library_files_it_runs(flagship: Path, import_log: Path) -> None:
     missing = {stage: files for stage, files in missing_deps(flagship, import_log, flagship).items() if files}
     assert not missing, f"dvc.yaml: stages run mtf_lib files their deps do not list: {missing}"
-    # The template's tagging tasks list the same files (mtf_lib/tasks/tagging/library_deps.py).
-    from mtf_lib.tasks.tagging.library_deps import LIBRARY_DEPS
-
+    # The deps are computed (`mtf pipeline`), at the grain of library folders: a screenful a stage.
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
-    for name, files in LIBRARY_DEPS.items():
-        assert [d for d in stages[name]["deps"] if d.startswith("mtf_lib")] == list(files), name
+    for name, stage in stages.items():
+        assert len([d for d in stage["deps"] if d.startswith("mtf_lib")]) <= 30, name
 
 
 # A resume sentence like those of the training split: even the small slice's model finds entities.
@@ -203,7 +201,9 @@ def test_sigkill_mid_training_then_repro_resumes_to_same_metrics(flagship: Path,
 def test_checkpoint_with_other_params_is_not_resumed(flagship: Path, tmp_path: Path) -> None:
     ckpt = tmp_path / "ckpt"
     args = [
-        "stages/train.py",
+        "-m",
+        "mtf_lib.stage",
+        "train",
         "--no-progress",
         *("--checkpoints", str(ckpt), "--bundle", str(tmp_path / "m")),
         *("--live", str(tmp_path / "live"), "--dev-metrics", str(tmp_path / "dev.json")),
@@ -229,7 +229,9 @@ def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
             "--standalone",
             "--nproc-per-node",
             "2",
-            "stages/train.py",
+            "-m",
+            "mtf_lib.stage",
+            "train",
             "--no-progress",
             "--checkpoints",
             str(tmp_path / "ckpt"),

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import runpy
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mtf_lib import registry
+from mtf_lib import cli, registry
 from mtf_lib.config import resolve_component, settings_model
 from mtf_lib.inference import Predictor
 from mtf_lib.inference.bundle import BundleError, read_bundle_meta
 from mtf_lib.plots import read_live_series
-from tests.conftest import REPO
 from tests.stages import paths_under, run_stages
 from tests.tasks.classification_data import FIXTURE_PARAMS, HEADLINES, make_params, splits, write_jsonl
 
@@ -131,8 +128,8 @@ def test_second_run_resumes_from_the_last_checkpoint(run: Run) -> None:
     assert again == {**run.dev, "resumed_from_epoch": run.params.train.epochs}
 
 
-def test_stage_scripts_run_a_classification_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The generic stage scripts dispatch on task.type; run in-process (one torch import)."""
+def test_mtf_stage_runs_a_classification_task(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mtf stage <name>` dispatches on task.type; run in-process (one torch import)."""
     params = FIXTURE_PARAMS.read_text(encoding="utf-8")
     params = params.replace("epochs: 20", "epochs: 2").replace("device: auto", "device: cpu")
     params = params.replace("embed_dim: 128", "embed_dim: 16").replace("filters: 100", "filters: 8")
@@ -142,8 +139,7 @@ def test_stage_scripts_run_a_classification_task(tmp_path: Path, monkeypatch: py
     monkeypatch.chdir(tmp_path)
     for stage in ("preprocess", "dataset", "train", "evaluate"):
         extra = ["--no-progress"] if stage == "train" else []
-        monkeypatch.setattr(sys, "argv", [f"{stage}.py", *extra])
-        runpy.run_path(str(REPO / "stages" / f"{stage}.py"), run_name="__main__")
+        assert cli.main(["stage", stage, *extra]) == 0
     assert (tmp_path / "data" / "preprocessed" / "test.jsonl").is_file()
     assert (tmp_path / "models" / "model" / "model.safetensors").is_file()
     assert set(json.loads((tmp_path / "metrics" / "eval.json").read_text(encoding="utf-8"))["test"]) == {

@@ -19,7 +19,7 @@ from mtf_lib.config import read_yaml
 from mtf_lib.params import load_params
 from mtf_lib.stage import StagePaths
 from tests.conftest import REPO, VENV_BIN, make_task_copy
-from tests.template.baking import COMBINATIONS, STAGES, bake, run
+from tests.template.baking import COMBINATIONS, bake, run
 
 SPLITS = ("train", "dev", "test")
 UNRENDERED = ("{{", "}}", "{%", "%}", "{#", "#}")
@@ -45,13 +45,8 @@ def test_generates_a_task_folder_shaped_like_the_root(baked: tuple[Path, str, st
     names = {p.relative_to(task).as_posix() for p in generated_files(task)}
     expected = {"README.md", "dvc.yaml", "params.yaml", ".gitignore", f"tests/test_demo_app_{task_type}_task.py"}
     expected |= {"code/README.md"}  # where the task's own modules go (task.code)
-    # The template's stage scripts of the stages this type has (fetch: a stage a task adds, README),
-    # and the type's own beyond them.
-    kind = registry.task_types.get(task_type)
-    shipped = {*STAGES, "fetch", "teacher"}
-    expected |= {f"stages/{stage}.py" for stage in shipped & {*kind.stages, "fetch"}}
-    own = kind.template_spec().folder
-    expected |= {f"stages/{p.name}" for p in (own / "stages").glob("*.py")}
+    # No stage scripts: dvc.yaml runs `mtf stage <name>`.
+    own = registry.task_types.get(task_type).template_spec().folder
     expected |= {f"data/sample/{p.name}" for p in (own / "sample").iterdir() if p.is_file()}
     assert names == expected  # the other task types' sample data sets are gone
 
@@ -101,11 +96,12 @@ def test_pipeline_has_no_fetch_stage_and_takes_data_files_from_params(baked: tup
     # but teacher (a stage a distilling task adds: README).
     assert list(stages) == [s for s in registry.task_types.get(task_type).stages if s != "teacher"]
     for name, stage in stages.items():
-        assert f"stages/{name}.py" in stage["deps"]
+        assert stage["cmd"] == f"mtf stage {name}"
         # Outside an mtf checkout the library is an installed package: no paths into it.
         assert not [d for d in stage["deps"] if "mtf_lib" in d]
     if "preprocess" in stages:
         assert {"${preprocess.train}", "${preprocess.dev}", "${preprocess.test}"} <= set(stages["preprocess"]["deps"])
+    assert mtf(["pipeline", "--check", str(task)]) == 0  # what the hook wrote is what the type declares
 
 
 def test_sample_data_set_is_read_by_the_preprocess_stage(baked: tuple[Path, str, str], tmp_path: Path) -> None:
@@ -138,17 +134,6 @@ def flagship(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bake(tmp_path_factory.mktemp("flagship"), **FLAGSHIP)
 
 
-def test_flagship_answers_give_the_root_stage_scripts_byte_for_byte(flagship: Path) -> None:
-    root_scripts = {p.name: p.read_bytes() for p in (REPO / "stages").glob("*.py")}
-    generated = {p.name: p.read_bytes() for p in (flagship / "stages").glob("*.py")}
-    assert sorted(generated) == sorted(root_scripts)
-    drifted = [name for name in root_scripts if generated[name] != root_scripts[name]]
-    assert not drifted, (
-        f"the template's stage scripts differ from the root's: {drifted}; "
-        "copy them: cp stages/*.py '{{cookiecutter.task_slug}}/stages/'"
-    )
-
-
 def test_flagship_answers_give_the_root_params_keys(flagship: Path) -> None:
     root = read_yaml(REPO / "params.yaml")
     generated = read_yaml(flagship / "params.yaml")
@@ -159,11 +144,12 @@ def test_flagship_answers_give_the_root_params_keys(flagship: Path) -> None:
 
 def test_flagship_answers_give_the_root_stage_definitions(tmp_path: Path) -> None:
     """Same commands, params, outputs, metrics, plots and library deps per stage, for a task
-    generated inside an mtf checkout; only the data deps differ."""
+    generated inside an mtf checkout; only the data deps differ (the root fetches its data)."""
     checkout = make_task_copy(tmp_path / "checkout", {})
     task = bake(checkout / "apps" / "demo_app", **FLAGSHIP)
     root = yaml.safe_load((REPO / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
     generated = yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    assert list(root) == ["fetch", *generated]
     for name, stage in generated.items():
         for key in ("cmd", "params", "outs", "metrics", "plots"):
             assert stage.get(key) == root[name].get(key), f"{name}.{key} differs from the root's dvc.yaml"

@@ -50,7 +50,7 @@ def test_every_stage_lists_the_library_files_it_runs(generated: Generated) -> No
         for stage, files in missing_deps(generated.task, generated.import_log, generated.repo).items()
         if files
     }
-    assert not missing, f"mtf_lib/tasks/<type>/library_deps.py misses files the stages run: {missing}"
+    assert not missing, f"dvc.yaml (mtf pipeline) misses mtf_lib files the stages run: {missing}"
 
 
 def declared(task: Path, key: str) -> set[str]:

@@ -18,7 +18,7 @@ import yaml
 
 from tests.conftest import REPO, VENV_BIN, run_env
 from tests.template.baking import GIT_IDENTITY
-from tests.template.test_user_task_type import DVC_YAML, PAGE, TASK_TYPE
+from tests.template.test_user_task_type import PAGE, TASK_TYPE
 
 PACKAGE = "mtf_plugin_lexicon"
 TEMPLATE_CODE = """
@@ -49,7 +49,6 @@ def make_plugin(site: Path) -> None:
     (package / "lexicon_page.html").write_text(PAGE, encoding="utf-8")
     (package / "template" / "params.yaml").write_text(PARAMS, encoding="utf-8")
     (package / "template" / "README.md").write_text(README, encoding="utf-8")
-    (package / "template" / "dvc.yaml").write_text(yaml.safe_dump(DVC_YAML, sort_keys=False), encoding="utf-8")
     for sample in (REPO / "mtf_lib" / "tasks" / "classification" / "template" / "sample").iterdir():
         shutil.copy(sample, package / "template" / "sample" / sample.name)
     info = site / f"{PACKAGE}-0.1.dist-info"

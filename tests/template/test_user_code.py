@@ -110,7 +110,7 @@ def task(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def stage(task: Path, name: str) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(task / "stages" / f"{name}.py")]
+    cmd = [sys.executable, "-m", "mtf_lib.stage", name]
     return subprocess.run(cmd, cwd=task, env=run_env(), capture_output=True, text=True, timeout=300)
 
 

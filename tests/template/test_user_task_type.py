@@ -39,6 +39,7 @@ from mtf_lib.inference import Predictor
 from mtf_lib.inference.bundle import write_bundle
 from mtf_lib.io import write_json
 from mtf_lib.metrics.scores import Scores
+from mtf_lib.pipeline.declare import Output, StageDecl
 from mtf_lib.plugins import code_record
 from mtf_lib.tasks.api import ApiSpec, Strict
 from mtf_lib.tasks.base import TaskType
@@ -149,6 +150,26 @@ class LexiconResult(BaseModel):
     log_probability: float
 
 
+def declared_stages(params):
+    """What `mtf pipeline` writes into dvc.yaml for a lexicon task."""
+    splits = [f"${{preprocess.{split}}}" for split in SPLITS]
+    return [
+        StageDecl("preprocess", ("code", *splits), ("task.type", "preprocess"), (Output("data/preprocessed"),)),
+        StageDecl(
+            "train",
+            ("code", "data/preprocessed"),
+            ("task.type", "train"),
+            (Output("models/model"), Output("metrics/dev.json", "metrics", cache=False)),
+        ),
+        StageDecl(
+            "evaluate",
+            ("code", "models/model", "data/preprocessed"),
+            ("task.type",),
+            (Output("metrics/eval_groups.json", cache=False), Output("metrics/eval.json", "metrics", cache=False)),
+        ),
+    ]
+
+
 registry.task_types.register(
     "lexicon",
     TaskType(
@@ -156,6 +177,7 @@ registry.task_types.register(
         description="Phrase labelling from per-character label counts (a task type of our own)",
         params=LexiconParams,
         stages={"preprocess": preprocess, "train": train, "evaluate": evaluate},
+        pipeline=declared_stages,
         predictor=LexiconPredictor,
         api=ApiSpec(
             request=PhrasesRequest,
@@ -177,31 +199,6 @@ PAGE = """{% extends "task.html" %}
 {% block result %}<p class="lexicon">{{ item }}: <output>{{ result.label }}</output></p>{% endblock %}
 """
 
-DVC_YAML = {
-    "stages": {
-        "preprocess": {
-            "cmd": "python stages/preprocess.py",
-            "deps": ["stages/preprocess.py", "code", "${preprocess.train}", "${preprocess.dev}", "${preprocess.test}"],
-            "params": ["task.type", "preprocess"],
-            "outs": ["data/preprocessed"],
-        },
-        "train": {
-            "cmd": "python stages/train.py",
-            "deps": ["stages/train.py", "code", "data/preprocessed"],
-            "params": ["task.type", "train"],
-            "outs": ["models/model"],
-            "metrics": [{"metrics/dev.json": {"cache": False}}],
-        },
-        "evaluate": {
-            "cmd": "python stages/evaluate.py",
-            "deps": ["stages/evaluate.py", "code", "models/model", "data/preprocessed"],
-            "params": ["task.type"],
-            "outs": [{"metrics/eval_groups.json": {"cache": False}}],
-            "metrics": [{"metrics/eval.json": {"cache": False}}],
-        },
-    }
-}
-
 
 @pytest.fixture(scope="module")
 def task(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -217,7 +214,7 @@ def task(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "train": {"smoothing": 0.5},
     }
     (task / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (task / "dvc.yaml").write_text(yaml.safe_dump(DVC_YAML, sort_keys=False), encoding="utf-8")
+    run([str(VENV_BIN / "mtf"), "pipeline"], task)  # dvc.yaml from the type's declared stages
     commit_all(repo, "a task type of our own")
     run(["dvc", "repro", "dvc.yaml"], task)
     return task
@@ -318,6 +315,6 @@ def test_a_missing_or_broken_page_is_a_503_naming_it(task: Path, tmp_path: Path)
 
 
 def test_a_stage_the_task_type_lacks_is_a_clear_error(task: Path) -> None:
-    result = run([sys.executable, "stages/dataset.py"], task, check=False)
+    result = run([sys.executable, "-m", "mtf_lib.stage", "dataset"], task, check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "task type 'lexicon' has no stage 'dataset'" in result.stderr and "remove the stage" in result.stderr

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from web.catalog import numbers
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import numpy as np
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import Vocab, save_vocabs
 from mtf_lib.io import atomic_write
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.classification.features import examples
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 

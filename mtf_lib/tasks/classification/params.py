@@ -21,7 +21,9 @@ class PreprocessParams(Section):
     test: str
     tokenizer: registry.tokenizers.name_type = "jieba.v1"
     normalize: bool = True
-    workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
+    workers: Annotated[
+        int, Field(ge=0, description="0: one per CPU", json_schema_extra=sections.NOT_SHAPING)  # same output
+    ] = 0
     limit: Annotated[int, Field(ge=0, description="first N texts per split (smoke runs); 0: all")] = 0
 
 
@@ -38,7 +40,7 @@ class EvaluateParams(sections.TorchThreads):
     metric: registry.metrics.name_of(task_type="classification") = Field(
         "classification_scores.v1", description="scores dev in training (train.monitor is one of its scores) and test"
     )
-    batch_size: PositiveInt = 64
+    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
 
 
 class ClassificationParams(Section):
@@ -49,7 +51,8 @@ class ClassificationParams(Section):
     model: registry.models.ref(task_type="classification")
     train: TrainParams = TrainParams()
     evaluate: EvaluateParams = EvaluateParams()
-    distill: sections.DistillParams | None = None  # the teacher stage and train read it
+    # The teacher stage and train read it.
+    distill: sections.DistillParams | None = Field(None, json_schema_extra=sections.SHAPING_WHEN_SET)
 
     @model_validator(mode="after")
     def _monitor_is_a_score(self) -> ClassificationParams:

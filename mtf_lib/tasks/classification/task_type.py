@@ -25,5 +25,6 @@ CLASSIFICATION = TaskType(
         "mtf_lib.tasks.classification.metrics",
     ),
     template="mtf_lib.tasks.classification.template:TEMPLATE",
+    pipeline="mtf_lib.tasks.classification.pipeline:stages",  # its declared stages: mtf pipeline writes dvc.yaml
 )
 registry.task_types.register("classification", CLASSIFICATION)

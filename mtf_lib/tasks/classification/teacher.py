@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from mtf_lib.distill.teacher import TeacherTask, run_teacher
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.classification.features import tokenize_texts
 
 

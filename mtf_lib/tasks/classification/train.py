@@ -7,15 +7,13 @@ from typing import Any
 from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.distill.objective import ClassificationDistillation
+from mtf_lib.layout import StagePaths
 from mtf_lib.models.class_ensemble import ClassifierEnsemble
-from mtf_lib.plugins import code_record
-from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.classification.dataset import EncodedSplit, encode_split
 from mtf_lib.tasks.classification.features import collate
 from mtf_lib.tasks.classification.infer import class_probabilities
 from mtf_lib.tasks.classification.model_io import build_model, save_classification_bundle
-from mtf_lib.tasks.common import model_components, task_dir
-from mtf_lib.tasks.fitting import distilled, distributed, fit_members, write_dev_metrics
+from mtf_lib.tasks.fitting import bundle_meta, distilled, distributed, fit_members, write_dev_metrics
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.threads import set_threads
 
@@ -62,16 +60,8 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         objective,
     )
     if dist.is_main:
-        meta = {
-            "model": params.model,
-            "preprocess": params.preprocess.model_dump(mode="json"),
-            **meta_base,
-            "params": params.model_dump(mode="json"),
-            "dev_metrics": fitted.dev_metrics,
-            "best_epoch": fitted.best_epoch,
-            "ensemble": tp.ensemble,
-            "members": fitted.members,
-            "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
-        }
+        meta = bundle_meta(
+            params, fitted, paths.bundle, preprocess=params.preprocess.model_dump(mode="json"), **meta_base
+        )
         save_classification_bundle(paths.bundle, fitted.model, vocabs, meta)
     return fitted.resumed_from_epoch

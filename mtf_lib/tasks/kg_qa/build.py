@@ -14,7 +14,7 @@ from mtf_lib.config import ParamsError, build_component
 from mtf_lib.errors import InputError
 from mtf_lib.graph.store import GraphStore, GraphUnavailable, open_store
 from mtf_lib.io import write_json
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 
 
 def build(params: Any, paths: StagePaths) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from mtf_lib.io import atomic_write
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 
 
 def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:

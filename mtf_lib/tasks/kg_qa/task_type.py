@@ -19,5 +19,6 @@ KG_QA = TaskType(
     errors="mtf_lib.tasks.kg_qa.errors:analyse",  # metrics/errors.json
     components=("mtf_lib.graph.builders",),
     template="mtf_lib.tasks.kg_qa.template:TEMPLATE",
+    pipeline="mtf_lib.tasks.kg_qa.pipeline:stages",  # its declared stages: mtf pipeline writes dvc.yaml
 )
 registry.task_types.register("kg_qa", KG_QA)

@@ -10,7 +10,7 @@ from typing import Any
 
 from mtf_lib import registry
 from mtf_lib.io import write_json
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.pair_scoring.params import metric_range
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib.data.vocab import Vocab, save_vocabs
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
 

@@ -44,7 +44,9 @@ class PreprocessParams(Section):
     split_seed: int = 13
     tokenizer: registry.tokenizers.name_type = "char.v1"
     normalize: bool = True
-    workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
+    workers: Annotated[
+        int, Field(ge=0, description="0: one per CPU", json_schema_extra=sections.NOT_SHAPING)  # same output
+    ] = 0
     limit: Annotated[int, Field(ge=0, description="first N pairs per split (smoke runs); 0: all")] = 0
 
 
@@ -62,7 +64,7 @@ class EvaluateParams(sections.TorchThreads):
     metric: registry.metrics.name_of(task_type="pair_scoring") = Field(
         "pair_scores.v1", description="scores dev in training (train.monitor is one of its scores) and test"
     )
-    batch_size: PositiveInt = 64
+    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
 
 
 class BaselineParams(Section):

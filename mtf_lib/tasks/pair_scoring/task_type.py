@@ -26,5 +26,6 @@ PAIR_SCORING = TaskType(
         "mtf_lib.tasks.pair_scoring.metrics",
     ),
     template="mtf_lib.tasks.pair_scoring.template:TEMPLATE",
+    pipeline="mtf_lib.tasks.pair_scoring.pipeline:stages",  # its declared stages: mtf pipeline writes dvc.yaml
 )
 registry.task_types.register("pair_scoring", PAIR_SCORING)

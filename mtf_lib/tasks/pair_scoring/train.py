@@ -11,10 +11,9 @@ import numpy as np
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
-from mtf_lib.plugins import code_record
-from mtf_lib.stage import StagePaths
-from mtf_lib.tasks.common import model_components, read_preprocessed, task_dir
-from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
+from mtf_lib.layout import StagePaths
+from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.fitting import bundle_meta, distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.pair_scoring.dataset import encoder_for
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
 from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
@@ -89,16 +88,9 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         if target.kind == "score":
             dev_metrics, scoring = scored(fitted.model)  # an ensemble's, calibrated as it is served
             meta_base["target"]["calibration"] = [scoring.slope, scoring.intercept]
-        meta = {
-            "model": params.model,
-            "preprocess": params.preprocess.model_dump(mode="json"),
-            **meta_base,
-            "params": params.model_dump(mode="json"),
-            "dev_metrics": dev_metrics,
-            "best_epoch": fitted.best_epoch,
-            "ensemble": tp.ensemble,
-            "members": fitted.members,
-            "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
-        }
+        meta = bundle_meta(
+            params, fitted, paths.bundle, preprocess=params.preprocess.model_dump(mode="json"), **meta_base
+        )
+        meta["dev_metrics"] = dev_metrics  # a score target's: calibrated as it is served
         save_pair_bundle(paths.bundle, fitted.model, vocabs, meta, overlap_dir if overlap_dir.is_dir() else None)
     return fitted.resumed_from_epoch

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 from mtf_lib.tasks.seq2seq.encoded import EncodedParallel
 from mtf_lib.tasks.seq2seq.vocab import SidesVocab

@@ -55,8 +55,12 @@ class TrainParams(sections.TrainParams):
 
 
 class DecodingParams(Section):
-    beam: PositiveInt = Field(4, description="beam size; 1: greedy decoding")
-    length_penalty: Annotated[float, Field(ge=0, le=5, description="GNMT alpha; 0: plain log-probability")] = 1.0
+    # Test-time decoding: dev is decoded greedily in training, so neither shapes the weights.
+    beam: PositiveInt = Field(4, description="beam size; 1: greedy decoding", json_schema_extra=sections.NOT_SHAPING)
+    length_penalty: Annotated[
+        float,
+        Field(ge=0, le=5, description="GNMT alpha; 0: plain log-probability", json_schema_extra=sections.NOT_SHAPING),
+    ] = 1.0
     max_len_ratio: Annotated[float, Field(gt=0, le=10, description="output pieces per source piece, at most")] = 2.0
     max_len_extra: Annotated[int, Field(ge=0)] = 5
 
@@ -73,8 +77,15 @@ class EvaluateParams(sections.TorchThreads, DecodingParams):
     tokenize: Literal["13a", "zh", "intl", "char", "none"] = Field(
         "13a", description="sacreBLEU's tokenizer of BLEU: 13a for English output, zh for Chinese"
     )
-    batch_size: PositiveInt = 64
-    samples: Annotated[int, Field(ge=0, description="test translations written to metrics/samples.jsonl")] = 50
+    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
+    samples: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="test translations written to metrics/samples.jsonl",
+            json_schema_extra=sections.NOT_SHAPING,
+        ),
+    ] = 50
 
 
 class Seq2SeqParams(Section):

@@ -14,7 +14,7 @@ from typing import Any
 from mtf_lib.config import build_component
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import SPLITS, require_file
 from mtf_lib.text.parallel_readers import ParallelExample
 from mtf_lib.text.parallel_split import deduplicate, drop_leaks, group_split, leaked

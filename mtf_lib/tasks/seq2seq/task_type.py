@@ -25,5 +25,6 @@ SEQ2SEQ = TaskType(
         "mtf_lib.tasks.seq2seq.metrics",
     ),
     template="mtf_lib.tasks.seq2seq.template:TEMPLATE",
+    pipeline="mtf_lib.tasks.seq2seq.pipeline:stages",  # its declared stages: mtf pipeline writes dvc.yaml
 )
 registry.task_types.register("seq2seq", SEQ2SEQ)

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.plugins import code_record
-from mtf_lib.stage import StagePaths
-from mtf_lib.tasks.common import model_components, read_preprocessed, task_dir
-from mtf_lib.tasks.fitting import distributed, fit_members, write_dev_metrics
+from mtf_lib.layout import StagePaths
+from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.fitting import bundle_meta, distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.seq2seq.encoded import EncodedParallel, collate
 from mtf_lib.tasks.seq2seq.model_io import build_model, save_seq2seq_bundle, sizes_of
 from mtf_lib.tasks.seq2seq.params import DecodingParams
@@ -49,15 +48,8 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         scored,
     )
     if dist.is_main:
-        meta = {
-            "model": params.model,
-            **meta_base,
-            "decoding": DecodingParams.of(params.evaluate).model_dump(mode="json"),
-            "params": params.model_dump(mode="json"),
-            "dev_metrics": fitted.dev_metrics,
-            "best_epoch": fitted.best_epoch,
-            "members": fitted.members,
-            "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
-        }
+        decoding = DecodingParams.of(params.evaluate).model_dump(mode="json")
+        meta = bundle_meta(params, fitted, paths.bundle, **meta_base, decoding=decoding)
+        del meta["ensemble"]  # seq2seq trains one model
         save_seq2seq_bundle(paths.bundle, fitted.model, vocab, meta)
     return fitted.resumed_from_epoch

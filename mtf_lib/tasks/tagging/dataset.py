@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 from mtf_lib.data.vocab import Vocab, save_vocabs
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 from mtf_lib.tasks.tagging.features import char_bigrams, encode_split
 from mtf_lib.text.schemes import split_tag

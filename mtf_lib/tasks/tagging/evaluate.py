@@ -7,7 +7,7 @@ from typing import Any
 
 from mtf_lib import registry
 from mtf_lib.inference import Predictor
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.error_analysis import write_error_analysis
 from mtf_lib.tasks.evaluation import write_evaluation

@@ -24,7 +24,9 @@ class PreprocessParams(Section):
     normalize: bool = True
     softword: bool = True
     lexicon: bool = True
-    workers: Annotated[int, Field(ge=0, description="0: one per CPU")] = 0
+    workers: Annotated[
+        int, Field(ge=0, description="0: one per CPU", json_schema_extra=sections.NOT_SHAPING)  # same output
+    ] = 0
     limit: Annotated[int, Field(ge=0, description="first N sentences per split (smoke runs); 0: all")] = 0
 
 
@@ -37,7 +39,7 @@ class EvaluateParams(sections.TorchThreads):
     metric: registry.metrics.name_of(task_type="tagging") = Field(
         "entity_f1.v1", description="scores dev in training (train.monitor is one of its scores) and test"
     )
-    batch_size: PositiveInt = 64
+    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
 
 
 class TaggingParams(Section):
@@ -48,7 +50,8 @@ class TaggingParams(Section):
     model: registry.models.ref(task_type="tagging")
     train: sections.TrainParams = sections.TrainParams()  # ensemble: decoded on the members' mean CRF scores
     evaluate: EvaluateParams = EvaluateParams()
-    distill: sections.DistillParams | None = None  # the teacher stage and train read it
+    # The teacher stage and train read it.
+    distill: sections.DistillParams | None = Field(None, json_schema_extra=sections.SHAPING_WHEN_SET)
 
     @model_validator(mode="after")
     def _features_are_computed(self) -> TaggingParams:

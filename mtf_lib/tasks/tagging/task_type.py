@@ -21,5 +21,6 @@ TAGGING = TaskType(
     errors="mtf_lib.tasks.tagging.errors:analyse",  # metrics/errors.json
     components=("mtf_lib.models.taggers", "mtf_lib.tasks.tagging.readers", "mtf_lib.tasks.tagging.metrics"),
     template="mtf_lib.tasks.tagging.template:TEMPLATE",
+    pipeline="mtf_lib.tasks.tagging.pipeline:stages",  # its declared stages: mtf pipeline writes dvc.yaml
 )
 registry.task_types.register("tagging", TAGGING)

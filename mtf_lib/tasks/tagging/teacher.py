@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from mtf_lib.distill.teacher import TeacherTask, run_teacher
-from mtf_lib.stage import StagePaths
+from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.tagging.preprocess import text_records
 
 

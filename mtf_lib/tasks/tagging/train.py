@@ -8,14 +8,13 @@ from mtf_lib import registry
 from mtf_lib.data.encoding import RaggedArrays
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.distill.objective import TaggingDistillation
+from mtf_lib.layout import StagePaths
 from mtf_lib.models.ensemble import TaggerEnsemble
-from mtf_lib.plugins import code_record
-from mtf_lib.stage import StagePaths
-from mtf_lib.tasks.common import model_components, task_dir
-from mtf_lib.tasks.fitting import distilled, distributed, fit_members, write_dev_metrics
-from mtf_lib.tasks.tagging.decode import decode_examples
+from mtf_lib.tasks.common import read_preprocessed
+from mtf_lib.tasks.fitting import bundle_meta, distilled, distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.tagging.features import collate, encode_split
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
+from mtf_lib.tasks.tagging.predictor import WindowTagger
 from mtf_lib.training.distributed import DistInfo
 from mtf_lib.training.threads import set_threads
 
@@ -43,12 +42,15 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     tp = params.train
     vocabs = load_vocabs(paths.dataset / "vocab")
     train_set = Examples(RaggedArrays.load(paths.dataset / "train.npz"))
-    dev_set = Examples(RaggedArrays.load(paths.dataset / "dev.npz"))
-    gold_dev = [[vocabs["labels"].tokens[t] for t in dev_set[i]["labels"]] for i in range(len(dev_set))]
+    # Dev is scored as evaluate scores test: raw texts through the served path (windows and all).
+    dev = read_preprocessed(paths.preprocessed / "dev.jsonl")
+    preprocess = params.preprocess.model_dump(mode="json")
+    dev_inputs = WindowTagger.for_params(None, vocabs, preprocess).prepare([r["text"] for r in dev])
     metric = registry.metrics.get(params.evaluate.metric)()
 
     def evaluate(m: Any) -> dict[str, float]:
-        return metric(gold_dev, decode_examples(m, dev_set, vocabs["labels"], 2 * tp.batch_size)).overall
+        tagger = WindowTagger.for_params(m, vocabs, preprocess)
+        return metric([r["tags"] for r in dev], tagger.tag(dev_inputs, 2 * tp.batch_size)).overall
 
     def encode_silver(records: list[dict]) -> tuple[Examples, Any]:
         arrays = encode_split(records, vocabs)
@@ -70,15 +72,6 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         objective,
     )
     if dist.is_main:
-        meta = {
-            "model": params.model,
-            "preprocess": params.preprocess.model_dump(mode="json"),
-            "params": params.model_dump(mode="json"),
-            "dev_metrics": fitted.dev_metrics,
-            "best_epoch": fitted.best_epoch,
-            "ensemble": tp.ensemble,
-            "members": fitted.members,
-            "code": code_record(task_dir(params), params.task.code, paths.bundle, model_components(params)),
-        }
+        meta = bundle_meta(params, fitted, paths.bundle, preprocess=params.preprocess.model_dump(mode="json"))
         save_tagging_bundle(paths.bundle, fitted.model, vocabs, meta)
     return fitted.resumed_from_epoch

@@ -1,6 +1,6 @@
 """What the task template generates for a kg_qa task: this folder's params.yaml, README.md,
-dvc.yaml (build → evaluate: no training), stages/build.py and sample/ (a small city graph and
-its hand-written questions)."""
+pipeline.md (build → evaluate: no training) and sample/ (a small city graph and its hand-written
+questions)."""
 
 from __future__ import annotations
 

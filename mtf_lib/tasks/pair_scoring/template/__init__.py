@@ -1,5 +1,5 @@
 """What the task template generates for a pair-scoring task: this folder's params.yaml,
-README.md, dvc.yaml (its pipeline has a baseline stage), stages/ and sample/."""
+README.md and sample/ (its pipeline, with a baseline stage, is declared in ../pipeline.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""What the task template generates for a seq2seq task: this folder's params.yaml, README.md,
-dvc.yaml (train reads dev's references, evaluate writes sample translations) and sample/."""
+"""What the task template generates for a seq2seq task: this folder's params.yaml, README.md
+and sample/ (its pipeline, declared in ../pipeline.py: train reads dev's references, evaluate
+writes sample translations)."""
 
 from __future__ import annotations
 

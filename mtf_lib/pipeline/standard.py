@@ -1,0 +1,125 @@
+"""The stages most task types share, declared once: fetch and crawl (every type), and the
+preprocess → dataset → [own stages] → train → evaluate pipeline of a type that trains a model.
+
+A task type's declaration calls ``trained_model_pipeline`` with what its own stages read beyond
+the usual (the pair-scoring target, seq2seq's decoding settings, ...), or writes its stages whole
+(kg_qa). A type that declares nothing gets ``trained_model_pipeline`` as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mtf_lib.pipeline.declare import PATHS, Output, StageDecl, interpolated, kept, value_of
+
+SPLIT_FILES = ("preprocess.train", "preprocess.dev", "preprocess.test")
+EVALUATED = (PATHS.metrics / "eval_groups.json", PATHS.metrics / "errors.json", PATHS.metrics / "model_card.md")
+
+
+def acquire_stages(params: Any) -> list[StageDecl]:
+    """fetch (when ``fetch.dataset`` names a data set) and crawl (when the task has a ``crawl`` group)."""
+    stages = []
+    dataset = value_of(params, "fetch.dataset")
+    if dataset:
+        stages.append(StageDecl("fetch", params=("fetch",), outs=(Output(f"{PATHS.datasets}/{dataset}"),)))
+    if value_of(params, "crawl") is not None:
+        outs = (Output(str(PATHS.raw)), Output(str(PATHS.crawl_job), persist=True, note="resumable (Ctrl-C, kill)"))
+        stages.append(StageDecl("crawl", params=("crawl",), outs=outs))
+    return stages
+
+
+def code_deps(params: Any) -> list[str]:
+    """The task's own modules: its code/ folder and the ``task.code`` entries outside it."""
+    folder = params.task.folder
+    deps = ["code  # the task's own modules (task.code in params.yaml)"] if (folder / "code").is_dir() else []
+    return deps + [entry for entry in params.task.code if not entry.startswith("code/")]
+
+
+def evaluate_outs(*own: Output) -> tuple[Output, ...]:
+    """What every evaluate stage writes (per-group scores, error analysis, model card, eval.json) and ``own``."""
+    return (*(kept(path) for path in EVALUATED), *own, kept(PATHS.metrics / "eval.json", "metrics"))
+
+
+def trained_model_pipeline(
+    params: Any,
+    *,
+    target: Sequence[str] = (),
+    own_stages: Sequence[StageDecl] = (),
+    train_deps: Sequence[str] = (),
+    train_params: Sequence[str] = (),
+    evaluate_deps: Sequence[str] = (),
+    evaluate_params: Sequence[str] = (),
+    evaluate_own: Sequence[Output] = (),
+) -> list[StageDecl]:
+    """``target``: params keys every stage after preprocess reads (how a label is encoded);
+    ``own_stages``: the type's stages between dataset and train; the rest: what its train and
+    evaluate read or write beyond the usual."""
+    code = code_deps(params)
+    distill = value_of(params, "distill") is not None
+    preprocessed, dataset = str(PATHS.preprocessed), str(PATHS.dataset)
+    stages = acquire_stages(params)
+    stages.append(
+        StageDecl(
+            "preprocess",
+            deps=(*code, *interpolated(params, SPLIT_FILES)),
+            params=("task.type", "preprocess"),
+            outs=(Output(preprocessed),),
+        )
+    )
+    stages.append(
+        StageDecl(
+            "dataset", deps=(*code, preprocessed), params=("task.type", *target, "dataset"), outs=(Output(dataset),)
+        )
+    )
+    stages += own_stages
+    if distill:
+        stages.append(teacher_stage(params, code))
+    stages.append(
+        StageDecl(
+            "train",
+            deps=(*code, *train_deps, dataset, *([str(PATHS.teacher)] if distill else [])),
+            params=(
+                "task.type",
+                *target,
+                "model",
+                "train",
+                "evaluate.metric  # dev scores pick the kept epoch",
+                *train_params,
+                *(("distill",) if distill else ()),
+            ),
+            outs=(
+                Output(str(PATHS.checkpoints), persist=True, note="resume after a crash or kill"),
+                Output(str(PATHS.bundle), persist=True),
+                kept(PATHS.live / "run.json", note="the train stage's time and machine (for the model card)"),
+                kept(PATHS.live / "metrics.json", "metrics"),
+                kept(PATHS.dev_metrics, "metrics", note="the kept model's dev scores"),
+                kept(PATHS.live / "plots" / "metrics", "plots", x="step"),
+            ),
+        )
+    )
+    curves = str(PATHS.live / "plots" / "metrics")
+    stages.append(
+        StageDecl(
+            "evaluate",
+            deps=(*code, str(PATHS.bundle), f"{preprocessed}/test.jsonl", *evaluate_deps, curves),
+            params=("task.type", *target, *evaluate_params, "evaluate"),
+            outs=(*evaluate_outs(*evaluate_own), kept(PATHS.metrics / "plots", "plots")),
+        )
+    )
+    return stages
+
+
+def teacher_stage(params: Any, code: Sequence[str]) -> StageDecl:
+    """Distillation: a trained teacher's soft targets on the train split (and unlabeled text)."""
+    return StageDecl(
+        "teacher",
+        deps=(
+            *code,
+            str(PATHS.preprocessed),
+            f"{PATHS.dataset}/vocab",
+            *interpolated(params, ("distill.teacher", "distill.unlabeled")),
+        ),
+        params=("task.type", "distill.teacher", "distill.temperature", "distill.unlabeled"),
+        outs=(Output(str(PATHS.teacher)),),
+    )

@@ -1,0 +1,12 @@
+"""The stages of a classification task: the usual ones, plus the teacher stage when it distills."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mtf_lib.pipeline.declare import PATHS, StageDecl
+from mtf_lib.pipeline.standard import trained_model_pipeline
+
+
+def stages(params: Any) -> list[StageDecl]:
+    return trained_model_pipeline(params, evaluate_deps=(f"{PATHS.preprocessed}/dev.jsonl  # its error analysis",))
