@@ -8,7 +8,6 @@ model (its task type's ``ApiSpec.request``), which the document lists for each s
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, current_app, jsonify, request, url_for
@@ -18,6 +17,8 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from web.catalog import Catalog, ModelUnavailable, Task
 from web.errors import json_error, validation_error_response
+from web.predicting import PredictError
+from web.predicting import predict as predict_with
 from web.schemas import ErrorResponse, Health, ModelList, PredictResponse, TaskPath
 
 models_tag = Tag(name="models", description="trained models of the project's tasks")
@@ -91,42 +92,19 @@ def predict(path: TaskPath) -> Response:
         body = spec.request.model_validate(request.get_json())
     except ValidationError as error:
         return validation_error_response(error)
-    limited = body.limited_texts()  # the request type says which of its fields are texts
-    problem = over_limits([text for _, text in limited], lambda n: limited[n][0])
-    if problem:
-        return json_error(413, problem)
     try:
-        loaded = task.model()
-    except ModelUnavailable as error:
-        return json_error(503, str(error))
-    from mtf_lib.errors import InputError, ServiceError
-
-    try:
-        results = spec.run(loaded.predictor, body)
-    except InputError as error:  # the model cannot take this input (a text over its length limit)
-        return json_error(422, str(error))
-    except ServiceError as error:  # a database the model reads went away
-        return json_error(503, str(error))
+        done = predict_with(task, spec, body, lambda n, field: field, catalog().settings)
+    except PredictError as error:
+        return json_error(error.status, str(error))
     return jsonify(
         {
             "app": task.app,
             "task": task.name,
             "task_type": task.task_type,
-            "bundle_hash": loaded.bundle_hash,
-            "results": results,
+            "bundle_hash": done.loaded.bundle_hash,
+            "results": done.results,
         }
     )
-
-
-def over_limits(texts: list[str], item: Callable[[int], str]) -> str | None:
-    """What breaks the request limits (``item(n)`` names the n-th text), or None."""
-    settings = catalog().settings
-    if len(texts) > settings.max_texts:
-        return f"{len(texts)} items in one request (texts, questions, pairs); the limit is {settings.max_texts}"
-    for n, text in enumerate(texts):
-        if len(text) > settings.max_text_chars:
-            return f"{item(n)} has {len(text)} characters; the limit is {settings.max_text_chars}: split it"
-    return None
 
 
 def health() -> Response:

@@ -17,9 +17,10 @@ from flask import Blueprint, abort, render_template, request
 from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound
 from pydantic import ValidationError
 
-from web.api import catalog, over_limits
+from web.api import catalog
 from web.catalog import ModelUnavailable
 from web.errors import field_errors
+from web.predicting import PredictError, predict
 
 log = logging.getLogger(__name__)
 pages = Blueprint("pages", __name__)
@@ -81,21 +82,12 @@ def task_page(app: str, task: str) -> tuple[str, int]:
         problems = "; ".join(f"{f['field']}: {f['message']}" for f in field_errors(error))
         context["error"] = f"cannot predict: {problems}"
         return render_page(template, api, context, 422)
-    problem = over_limits([text for _, text in body.limited_texts()], lambda n: f"text {n + 1}")
-    if problem:
-        context["error"] = problem
-        return render_page(template, api, context, 413)
-    from mtf_lib.errors import InputError, ServiceError
-
-    items = body.items()
     try:
-        results = api.run(predictor, body)
-    except InputError as error:  # the model cannot take this input (a text over its length limit)
-        context["error"] = f"cannot predict: {error}"
-        return render_page(template, api, context, 422)
-    except ServiceError as error:  # a database the model reads went away
-        context["error"] = str(error)
-        return render_page(template, api, context, 503)
+        results = predict(entry, api, body, lambda n, field: f"text {n + 1}", catalog().settings).results
+    except PredictError as error:
+        context["error"] = f"cannot predict: {error}" if error.status == 422 else str(error)
+        return render_page(template, api, context, error.status)
+    items = body.items()
     context["results"] = [
         {"item": item, "result": result, "view": api.view(item, result)}
         for item, result in zip(items, results, strict=True)
