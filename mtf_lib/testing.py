@@ -1,0 +1,108 @@
+"""The contract every task type keeps, as a test a plug-in author runs on their own type
+(AllenNLP's ``ModelTestCase``): a task made from the type's template trains on its sample, saves
+a bundle that loads back to identical answers, answers its API example, and scores dev and test
+with the same metric scores.
+
+In a plug-in's tests::
+
+    from mtf_lib.testing import check_task_type
+
+    def test_my_type_keeps_the_contract(tmp_path):
+        check_task_type("my_type", tmp_path)
+
+It runs in-process, on the template's smoke settings (a slice, few epochs): seconds per type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mtf_lib.layout import StagePaths
+
+
+class ContractError(AssertionError):
+    """A task type that breaks the contract: says which part."""
+
+
+def sample_task(task_type: str, folder: Path, options: str = "") -> Path:
+    """A task of ``task_type`` in ``folder`` made from its registered template: params.yaml with
+    the template's smoke settings, and its sample data in data/sample/."""
+    from mtf_lib import registry
+
+    spec = registry.task_types.get(task_type).template_spec()
+    groups = yaml.safe_load(spec.render("params.yaml", spec.option_values(options, task_type)))
+    params = {"task": {"name": f"{task_type}_contract", "type": task_type}, "fetch": {"dataset": None}, **groups}
+    for group, settings in spec.smoke.items():
+        params[group] = {**params.get(group, {}), **settings}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), "utf-8")
+    spec.copy_files(folder)
+    return folder
+
+
+def run_declared_stages(folder: Path) -> tuple[Any, StagePaths]:
+    """Every stage the task in ``folder`` declares, in order, in-process (as ``mtf stage`` runs
+    each, with what runs after it: the train record, the model card); (params, paths)."""
+    from mtf_lib import registry
+    from mtf_lib.params import load_params
+    from mtf_lib.stage import AFTER
+    from mtf_lib.tasks.base import resolve
+
+    with contextlib.chdir(folder):
+        params = load_params("params.yaml")
+        kind = registry.task_types.get(params.task.type)
+        paths = StagePaths(progress=False)
+        for stage in kind.pipeline_stages(params):
+            started = time.monotonic()
+            kind.stage(stage.name)(params, paths)
+            if stage.name in AFTER:
+                resolve(AFTER[stage.name])(params, paths, time.monotonic() - started)
+    return params, paths
+
+
+def check_task_type(task_type: str, folder: Path, options: str = "") -> None:
+    """ContractError unless a task of ``task_type`` made in ``folder`` from its template trains,
+    reloads to identical answers, answers its API example and scores dev and test alike."""
+    from mtf_lib import registry
+    from mtf_lib.inference import Predictor
+    from mtf_lib.metrics.scores import metric_scores
+
+    params, paths = run_declared_stages(sample_task(task_type, folder, options))
+    bundle = folder / paths.bundle
+    api = registry.task_types.get(task_type).api_spec()
+    answers = []
+    for _ in range(2):  # a second load must answer exactly as the first
+        with Predictor.load(bundle) as predictor:
+            answers.append(api.run(predictor, api.request.model_validate(dict(api.example))) if api else None)
+    _require(answers[0] == answers[1], "a reloaded bundle answers the API example differently")
+    _require(
+        answers[0] is None or len(answers[0]) == len(api.request.model_validate(dict(api.example)).items()),
+        "the API example's answer has not one result per item",
+    )
+    metric = getattr(getattr(params, "evaluate", None), "metric", None)
+    scores = _read(folder / paths.metrics / "eval.json")
+    if metric is None:  # a type that scores otherwise (kg_qa): its test scores are there
+        _require(bool(scores.get("test")), "eval.json has no test scores")
+        return
+    expected = set(metric_scores(metric if isinstance(metric, str) else metric["name"]))
+    _require(
+        set(scores["test"]) == expected, f"eval.json's test scores {sorted(scores['test'])} are not {sorted(expected)}"
+    )
+    dev = _read(folder / paths.dev_metrics)
+    _require(expected <= set(dev), f"dev.json's scores {sorted(dev)} lack some of {sorted(expected)}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    _require(path.is_file(), f"{path} was not written")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _require(condition: bool, problem: str) -> None:
+    if not condition:
+        raise ContractError(problem)
