@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: install browser demo serve test lint bench clean
+.PHONY: install browser demo serve test test-all lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -33,8 +33,14 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The default tier: every test but those marked slow (one real end-to-end run of every task
+# type's pipeline stays in it). test-all adds the slow ones (sweeps, kill-and-resume per type,
+# distillation, BERT, DDP, crawl pipelines): what CI runs.
 test: install browser lint
 	$(VENV)/bin/pytest -q
+
+test-all: install browser lint
+	$(VENV)/bin/pytest -q -m "slow or not slow"
 
 bench: install
 	$(PY) bench/run_all.py

@@ -38,13 +38,13 @@ def build_seconds(runs: int) -> list[float]:
     try:
         task = scratch / "task"
         task.mkdir()
-        for name in ("params.yaml", "stages", "code", "resources"):
+        for name in ("params.yaml", "code", "resources"):
             source = TASK / name
             (shutil.copytree if source.is_dir() else shutil.copy)(source, task / name)
         times = []
         for _ in range(runs):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "stages/build.py"], cwd=task, check=True, capture_output=True)
+            subprocess.run([sys.executable, "-m", "mtf_lib.stage", "build"], cwd=task, check=True, capture_output=True)
             times.append(time.perf_counter() - start)
         return times
     finally:

@@ -1,4 +1,4 @@
-"""Start-up time: wall time of ``mtf --help`` and ``python stages/train.py --help``.
+"""Start-up time: wall time of ``mtf --help`` and ``mtf stage train --help``.
 
 Both are what a user (and every DVC stage) pays before any work starts; they must not import
 torch or other heavy modules. Each command runs as a fresh subprocess from the repo root,
@@ -45,14 +45,14 @@ def run(quick: bool, runs: int | None) -> dict[str, Any]:
     runs = runs or (3 if quick else 7)
     commands = {
         "mtf --help": [mtf_executable(), "--help"],
-        "python stages/train.py --help": [sys.executable, "stages/train.py", "--help"],
+        "mtf stage train --help": [mtf_executable(), "stage", "train", "--help"],
     }
     measured = {name: wall_times(cmd, runs) for name, cmd in commands.items()}
     medians = {name: median(times) for name, times in measured.items()}
     worst = max(medians.values())
     return {
         "benchmark": "startup",
-        "metric": "slowest median wall time of `mtf --help` and `python stages/train.py --help` (s)",
+        "metric": "slowest median wall time of `mtf --help` and `mtf stage train --help` (s)",
         "value": round(worst, 3),
         "unit": "s",
         "target": f"<= {TARGET_S} s",

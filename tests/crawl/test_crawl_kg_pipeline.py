@@ -23,6 +23,10 @@ from tests.conftest import VENV_BIN, run_env
 from tests.crawl.disease_site import DISEASES, QUESTIONS, kg_params, route
 from tests.crawl.site import Site, serve
 
+# Slow: crawl → build → evaluate under dvc repro (kg_qa's default e2e is the generated task's).
+# `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 # dvc.yaml is written by `mtf pipeline` from kg_qa's declared stages (a crawl group gives a crawl
 # stage). mtf_lib is an installed package here (the task lies outside the checkout), so no library
 # files are deps: a crawl is repeated for its params, not for a library change.

@@ -16,6 +16,10 @@ from mtf_lib import registry
 from tests.conftest import VENV_BIN, make_task_copy
 from tests.template.baking import TASK_TYPES, bake, run
 
+# Slow: a teacher and a student trained under dvc repro per type.
+# `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 # The task types that have a teacher stage (distillation).
 TEACHING = [t for t in TASK_TYPES if "teacher" in registry.task_types.get(t).stages]
 

@@ -20,6 +20,10 @@ from tests.encoders.tiny_bert import make_tiny_bert
 from tests.stage_imports import missing_deps, trace_env
 from tests.template.baking import bake, run
 
+# Slow: BERT tasks trained end to end under dvc repro.
+# `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 PRETRAINED = "resources/bert_models/tiny-bert"
 MODELS = {
     "tagging": {"name": "bert_tagger.v1", "pretrained": PRETRAINED, "encoder_lr": 0.001, "dropout": 0.1},

@@ -170,6 +170,7 @@ def test_predictor_loads_the_bundle(flagship: Path) -> None:
     assert predictor.predict([""]) == [[]]
 
 
+@pytest.mark.slow
 def test_sigkill_mid_training_then_repro_resumes_to_same_metrics(flagship: Path, tmp_path: Path) -> None:
     task = make_task_copy(tmp_path / "killed", SMALL_RUN)
     run(["dvc", "repro", "dataset"], task)
@@ -198,6 +199,7 @@ def test_sigkill_mid_training_then_repro_resumes_to_same_metrics(flagship: Path,
         assert read_json(task / "metrics" / name) == read_json(flagship / "metrics" / name)
 
 
+@pytest.mark.slow
 def test_checkpoint_with_other_params_is_not_resumed(flagship: Path, tmp_path: Path) -> None:
     ckpt = tmp_path / "ckpt"
     args = [
@@ -220,6 +222,7 @@ def test_checkpoint_with_other_params_is_not_resumed(flagship: Path, tmp_path: P
     assert "resumed from" not in again.stderr
 
 
+@pytest.mark.slow
 def test_two_process_ddp_on_gloo(flagship: Path, tmp_path: Path) -> None:
     result = run(
         [

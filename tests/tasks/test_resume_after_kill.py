@@ -15,6 +15,10 @@ import pytest
 
 from tests.template.baking import bake, baking_environment, run, run_env
 
+# Slow: a killed and resumed run per task type (the flagship's runs by default).
+# `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 
 def read_json(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))

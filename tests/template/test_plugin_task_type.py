@@ -20,9 +20,13 @@ from tests.conftest import REPO, VENV_BIN, run_env
 from tests.template.baking import GIT_IDENTITY
 from tests.template.test_user_task_type import PAGE, TASK_TYPE
 
+# Slow (a plug-in task type run under dvc repro): `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 PACKAGE = "mtf_plugin_lexicon"
 TEMPLATE_CODE = """
 from mtf_lib.tasks.template import TaskTemplate, TemplateOption
+
 
 TEMPLATE = TaskTemplate(
     folder=Path(__file__).parent / "template",

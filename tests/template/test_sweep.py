@@ -14,6 +14,10 @@ import pytest
 from mtf_lib.params import load_params
 from tests.template.baking import bake, commit_all, git_dvc_repo, run
 
+# Slow: sweeps run queued DVC experiments: minutes.
+# `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 APP = Path("apps") / "demo_app"
 
 

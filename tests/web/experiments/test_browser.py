@@ -12,6 +12,10 @@ from tests.web.experiments.repo import EPOCHS, ExperimentsRepo
 from tests.web.servers import free_port, serving
 from tests.web.test_browser import launched_browser
 
+# Slow: a browser over a repository of real experiments.
+# `make test-all` and CI run it, `make test` does not.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def dashboard(experiments_repo: ExperimentsRepo) -> Iterator[str]:
