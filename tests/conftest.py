@@ -46,6 +46,16 @@ def run_env() -> dict[str, str]:
     return env
 
 
+def run(
+    cmd: list[str], cwd: Path, *, env: dict[str, str] | None = None, timeout: float = 600, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``cmd`` in ``cwd`` (env: ``run_env()`` unless given), output captured; with ``check``, a
+    failure is an assertion error showing both outputs."""
+    result = subprocess.run(cmd, cwd=cwd, env=env or run_env(), capture_output=True, text=True, timeout=timeout)
+    assert not check or result.returncode == 0, f"{cmd} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
 def tracked_files() -> list[str]:
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],

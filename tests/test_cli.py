@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run as run_command
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 MTF = str(Path(PYTHON).parent / "mtf")
@@ -17,7 +19,7 @@ BAD_PARAMS = 2
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+    return run_command(cmd, cwd, timeout=300, check=False)
 
 
 def test_mtf_help(tmp_path: Path) -> None:

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import run as run_command
+
 ROOT = Path(__file__).resolve().parents[1]
 FLAGSHIP = ROOT / "params.yaml"
 BIN = Path(sys.executable).parent
@@ -212,7 +214,7 @@ MULTI_KEYS = ["train.lrr", "model.hiden", "preprocess.scheme", "train.optimizer"
 
 
 def run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
+    return run_command(cmd, cwd, timeout=300, check=False)
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from tests.conftest import VENV_BIN, run_env
+from tests.conftest import run as run_command
 from tests.crawl.disease_site import DISEASES, QUESTIONS, kg_params, route
 from tests.crawl.site import Site, serve
 
@@ -50,9 +51,7 @@ class Pipeline:
 
 
 def dvc(args: list[str], cwd: Path) -> str:
-    result = subprocess.run(["dvc", *args], cwd=cwd, env=run_env(), capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, f"dvc {args} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return run_command(["dvc", *args], cwd, timeout=300).stdout
 
 
 def ran(out: str) -> list[str]:

@@ -5,21 +5,19 @@ re-runs when nothing changed, and a QA rule change rebuilds the bundle without f
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.conftest import REPO, run_env
+from tests.conftest import run as run_command
 from tests.graph.kg_project import copy_medical_kg
 from tests.stage_imports import missing_deps, trace_env
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
-    result = subprocess.run(cmd, cwd=cwd, env=env or run_env(), capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, f"{cmd} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return run_command(cmd, cwd, env=env).stdout
 
 
 @pytest.fixture(scope="module")

@@ -17,16 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, SMALL_RUN, make_task_copy, run_env, set_params
+from tests.conftest import REPO, SMALL_RUN, make_task_copy, run, run_env, set_params
 from tests.stage_imports import missing_deps, trace_env
-
-
-def run(
-    cmd: list[str], cwd: Path, timeout: int = 600, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    result = subprocess.run(cmd, cwd=cwd, env=env or run_env(), capture_output=True, text=True, timeout=timeout)
-    assert result.returncode == 0, f"{cmd} failed:\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from cookiecutter.main import cookiecutter
 
 from mtf_lib import registry
 from mtf_lib.tasks.template import format_options
-from tests.conftest import REPO, run_env
+from tests.conftest import REPO, run, run_env  # noqa: F401 - run: the tests' one subprocess helper, re-exported
 
 # The task types the template offers, from the registry (built-in ones: a plug-in's are tested by its package).
 TASK_TYPES = tuple(name for name in registry.task_types.lazy_names() if registry.task_types.get(name).template)
@@ -56,12 +55,6 @@ def baking_environment(config_dir: Path) -> Iterator[None]:
 def bake(output_dir: Path, **answers: str) -> Path:
     """The generated task folder (``output_dir/<task_slug>``); raises as cookiecutter does."""
     return Path(cookiecutter(str(REPO), no_input=True, output_dir=str(output_dir), extra_context=answers))
-
-
-def run(cmd: list[str], cwd: Path, timeout: int = 600, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(cmd, cwd=cwd, env=run_env(), capture_output=True, text=True, timeout=timeout)
-    assert not check or result.returncode == 0, f"{cmd} failed in {cwd}:\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 def git_dvc_repo(path: Path) -> Path:

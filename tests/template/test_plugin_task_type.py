@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, VENV_BIN, run_env
+from tests.conftest import run as run_command
 from tests.template.baking import GIT_IDENTITY
 from tests.template.test_user_task_type import PAGE, TASK_TYPE
 
@@ -70,9 +71,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
-    assert not check or result.returncode == 0, f"{cmd}:\n{result.stdout}\n{result.stderr}"
-    return result
+    return run_command(cmd, cwd, env=env, check=check)
 
 
 def cookiecutter(out: Path, env: dict[str, str], *answers: str) -> subprocess.CompletedProcess:
