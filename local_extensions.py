@@ -16,6 +16,7 @@ registry of task types).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
@@ -70,8 +71,16 @@ def task_example(task_type: str) -> str:
 
 
 def task_stages(task_type: str) -> list[str]:
-    """The type's stage names (``baseline``: the pair-scoring type's stage without training)."""
-    return list(mtf_registry().task_types.get(task_type).stages)
+    """The stages a task of the type made from its template has, in order (``baseline``: the
+    pair-scoring type's stage without training; no teacher until params ask for distillation)."""
+    import tempfile
+
+    from mtf_lib.params import load_params
+    from mtf_lib.tasks.template import sample_task
+
+    with tempfile.TemporaryDirectory() as folder:
+        params = load_params(sample_task(task_type, Path(folder)) / "params.yaml")
+        return [stage.name for stage in mtf_registry().task_types.get(task_type).pipeline_stages(params)]
 
 
 class MtfExtension(Extension):

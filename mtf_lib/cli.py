@@ -65,7 +65,7 @@ def check(
     except ParamsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise typer.Exit(BAD_PARAMS) from None
-    problems = unresolved_references(Path(params).parent)
+    problems = unresolved_references(Path(params).parent) or _stale_pipeline(Path(params))
     if problems:
         lines = [f"{params}: the pipeline does not fit these params", *problems]
         print("error: " + "\n  ".join(lines), file=sys.stderr)
@@ -76,6 +76,23 @@ def check(
         print(yaml.safe_dump(loaded.model_dump(mode="json"), allow_unicode=True, sort_keys=False), end="")
         return
     print(f"{params}: OK ({loaded.task.type} task {loaded.task.name!r})")
+
+
+def _stale_pipeline(params: Path) -> list[str]:
+    """A problem when the task's dvc.yaml is not what its task type declares for ``params``."""
+    from mtf_lib.pipeline.dvc_yaml import PipelineError, difference
+
+    if params.name != "params.yaml" or not (params.parent / "dvc.yaml").is_file():
+        return []  # another params file (a copy being tried) does not drive the pipeline
+    try:
+        stale = difference(params.parent)
+    except PipelineError as exc:
+        return [str(exc)]
+    if not stale:
+        return []
+    return [
+        "dvc.yaml is out of date for these params: run `mtf pipeline` (`mtf pipeline --check` shows the difference)"
+    ]
 
 
 @app.command(epilog=_examples("mtf components", "mtf components models"))
@@ -190,6 +207,9 @@ def stage(
     stage name lists its options."""
     from mtf_lib.stage import run_stage
 
+    if name.startswith("-"):  # `mtf stage --help`: this command's own help (its options belong to a stage)
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0 if name in ("-h", "--help") else BAD_PARAMS)
     run_stage(name, ctx.args)
 
 

@@ -1,7 +1,8 @@
 """The ``${...}`` references of a task's dvc.yaml that its params.yaml leaves null or lacks.
 
 DVC cannot resolve a dep such as ``${preprocess.dev}`` when the key is null or missing and then
-stops with only "unexpected error"; ``mtf check`` names the key and the line to remove instead.
+stops with only "unexpected error"; ``mtf check`` names the key instead (``mtf pipeline`` writes
+a dvc.yaml that refers only to keys the params set).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def unresolved_references(task: Path) -> list[str]:
         if value is None:
             problems.append(
                 f"dvc.yaml refers to ${{{key}}}, which params.yaml leaves null or lacks: DVC cannot run the "
-                f"pipeline so; remove the line '- ${{{key}}}' from dvc.yaml (and {key} from the stage's "
-                "params, if listed), or set the key"
+                "pipeline so; run `mtf pipeline` to write dvc.yaml for these params (a stage of your own "
+                "below its marker line: remove the reference there), or set the key"
             )
     return problems

@@ -77,5 +77,9 @@ def fail(error: Exception | str, code: int) -> None:
 
 if __name__ == "__main__":  # python -m mtf_lib.stage train; torchrun --nproc-per-node 2 -m mtf_lib.stage train
     if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
-        fail("name the stage: python -m mtf_lib.stage <stage> [options]", BAD_PARAMS)
+        usage = "usage: python -m mtf_lib.stage STAGE [options]; `python -m mtf_lib.stage train --help` lists them"
+        if sys.argv[1:2] in (["-h"], ["--help"]):
+            print(usage)
+            sys.exit(0)
+        fail(f"name the stage: {usage}", BAD_PARAMS)
     run_stage(sys.argv[1], sys.argv[2:])

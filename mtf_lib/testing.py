@@ -21,29 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mtf_lib.layout import StagePaths
+from mtf_lib.tasks.template import sample_task
 
 
 class ContractError(AssertionError):
     """A task type that breaks the contract: says which part."""
-
-
-def sample_task(task_type: str, folder: Path, options: str = "") -> Path:
-    """A task of ``task_type`` in ``folder`` made from its registered template: params.yaml with
-    the template's smoke settings, and its sample data in data/sample/."""
-    from mtf_lib import registry
-
-    spec = registry.task_types.get(task_type).template_spec()
-    groups = yaml.safe_load(spec.render("params.yaml", spec.option_values(options, task_type)))
-    params = {"task": {"name": f"{task_type}_contract", "type": task_type}, "fetch": {"dataset": None}, **groups}
-    for group, settings in spec.smoke.items():
-        params[group] = {**params.get(group, {}), **settings}
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), "utf-8")
-    spec.copy_files(folder)
-    return folder
 
 
 def run_declared_stages(folder: Path) -> tuple[Any, StagePaths]:

@@ -201,3 +201,10 @@ def test_check_resolved_prints_the_filled_params_which_validate_again(tmp_path: 
     again = run([MTF, "check", "--resolved", "params.yaml"], tmp_path)
     assert again.returncode == 0, again.stderr
     assert yaml.safe_load(again.stdout) == filled
+
+
+def test_mtf_stage_help_without_a_stage_is_the_commands_help(tmp_path: Path) -> None:
+    for flag in ("--help", "-h"):
+        proc = run([MTF, "stage", flag], tmp_path)
+        assert proc.returncode == 0 and "Usage: mtf stage" in proc.stdout, proc.stderr
+    assert run([PYTHON, "-m", "mtf_lib.stage", "--help"], tmp_path).returncode == 0

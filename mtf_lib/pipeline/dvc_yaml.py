@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from mtf_lib.pipeline.declare import StageDecl, split_note
 from mtf_lib.pipeline.library import LIBRARY, closure, fold
 
@@ -139,20 +141,45 @@ def generate(task: Path) -> str:
     from mtf_lib import registry
     from mtf_lib.config import read_yaml
     from mtf_lib.params import load_params
+    from mtf_lib.tasks.base import COMMON_STAGES
 
     params_file = task / "params.yaml"
     params = load_params(params_file)
     raw = read_yaml(params_file)
     stages = registry.task_types.get(params.task.type).pipeline_stages(params)
     target = task / "dvc.yaml"
-    kept = user_part(target.read_text(encoding="utf-8")) if target.is_file() else ""
+    existing = target.read_text(encoding="utf-8") if target.is_file() else ""
+    kept = user_part(existing)
     clash = sorted(set(_user_stage_names(kept)) & {s.name for s in stages})
     if clash:
         raise PipelineError(
             f"{target}: your own stages {', '.join(clash)} below the marker have the names of stages mtf writes: "
             "rename yours (a stage's name must be unique)"
         )
+    kind = registry.task_types.get(params.task.type)
+    ours = {*kind.stages, *COMMON_STAGES}  # mtf's own: dropped when these params no longer need them
+    foreign = sorted(set(_stage_names(target, existing)) - ours - set(_user_stage_names(kept)))
+    if foreign:
+        raise PipelineError(
+            f"{target} has stages of your own above the marker line: {', '.join(foreign)}; `mtf pipeline` would "
+            f"drop them: move them below the line '{USER_MARKER.strip()}' at the end of the file (add the line "
+            "there if it is missing), then run `mtf pipeline` again"
+        )
     return render(task, params, raw, stages, kept)
+
+
+def _stage_names(target: Path, text: str) -> list[str]:
+    """The stages an existing dvc.yaml has; PipelineError when it does not parse."""
+    if not text.strip():
+        return []
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise PipelineError(
+            f"{target} is not valid YAML ({error}): fix or remove it, then run `mtf pipeline`"
+        ) from None
+    stages = data.get("stages") if isinstance(data, dict) else None
+    return list(stages) if isinstance(stages, dict) else []
 
 
 def _user_stage_names(text: str) -> Iterable[str]:
@@ -175,14 +202,14 @@ def write(task: Path) -> bool:
 
 
 def difference(task: Path) -> str:
-    """A unified diff from the committed dvc.yaml to the one ``mtf pipeline`` writes; "" when equal."""
+    """A unified diff from the dvc.yaml on disk to the one ``mtf pipeline`` writes; "" when equal."""
     target = task / "dvc.yaml"
     current = target.read_text(encoding="utf-8") if target.is_file() else ""
     wanted = generate(task)
     diff = difflib.unified_diff(
         current.splitlines(keepends=True),
         wanted.splitlines(keepends=True),
-        f"{target} (committed)",
+        f"{target} (on disk)",
         f"{target} (declared)",
     )
     return "".join(diff)

@@ -78,7 +78,13 @@ def trained_model_pipeline(
     stages.append(
         StageDecl(
             "train",
-            deps=(*code, *train_deps, dataset, *([str(PATHS.teacher)] if distill else [])),
+            deps=(
+                *code,
+                *train_deps,
+                dataset,
+                *([str(PATHS.teacher)] if distill else []),
+                *pretrained_deps(params),
+            ),
             params=(
                 "task.type",
                 *target,
@@ -108,6 +114,18 @@ def trained_model_pipeline(
         )
     )
     return stages
+
+
+def pretrained_deps(params: Any) -> list[str]:
+    """A pretrained encoder's folder (``model.pretrained``) when it is a path of the task: a new
+    download or fine-tuned encoder there retrains; a hub id or installed package is no file dep."""
+    from mtf_lib.encoders.pretrained import HUB_ID
+
+    pretrained = value_of(params, "model.pretrained")
+    # The validation's rule (encoders.pretrained.pretrained_problem): a hub id has one slash at most.
+    hub = isinstance(pretrained, str) and pretrained.count("/") <= 1 and bool(HUB_ID.fullmatch(pretrained))
+    local = isinstance(pretrained, str) and not (hub and not pretrained.startswith(("resources", "models", "data")))
+    return interpolated(params, ["model.pretrained"]) if local else []
 
 
 def teacher_stage(params: Any, code: Sequence[str]) -> StageDecl:

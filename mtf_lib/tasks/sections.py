@@ -106,8 +106,8 @@ class DistillParams(Section):
     unlabeled: str | None = Field(
         None,
         description="a UTF-8 file of raw sentences, one per line, relative to the task folder: the teacher "
-        "labels them and the student learns its soft targets there too (no gold loss); list it in the "
-        "teacher stage's deps",
+        "labels them and the student learns its soft targets there too (no gold loss); `mtf pipeline` "
+        "makes it a dep of the teacher stage",
         json_schema_extra=SHAPING_WHEN_SET,
     )
 

@@ -111,3 +111,22 @@ def parse_options(text: str) -> tuple[dict[str, str], list[str]]:
 
 def format_options(values: Mapping[str, str]) -> str:
     return ", ".join(f"{name}={value}" for name, value in values.items())
+
+
+def sample_task(task_type: str, folder: Path, options: str = "") -> Path:
+    """A task of ``task_type`` in ``folder`` made from its registered template, as cookiecutter
+    makes one but without its README and tests: params.yaml with the template's smoke settings
+    (a slice, few epochs), and the sample data in data/sample/."""
+    import yaml
+
+    from mtf_lib import registry
+
+    spec = registry.task_types.get(task_type).template_spec()
+    groups = yaml.safe_load(spec.render("params.yaml", spec.option_values(options, task_type)))
+    params = {"task": {"name": f"{task_type}_sample", "type": task_type}, "fetch": {"dataset": None}, **groups}
+    for group, settings in spec.smoke.items():
+        params[group] = {**params.get(group, {}), **settings}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), "utf-8")
+    spec.copy_files(folder)
+    return folder

@@ -91,3 +91,46 @@ def test_the_declared_stages_follow_the_params(tmp_path: Path) -> None:
     assert list(stages) == ["fetch", "preprocess", "dataset", "teacher", "train", "evaluate"]
     assert "${distill.teacher}" in stages["teacher"]["deps"] and "data/teacher" in stages["train"]["deps"]
     assert "distill" in stages["train"]["params"]  # alpha and temperature are the student's too
+
+
+def test_an_own_stage_above_the_marker_is_not_dropped_silently(task: Path) -> None:
+    write(task)
+    text = (task / "dvc.yaml").read_text(encoding="utf-8")
+    own = "  report:\n    cmd: python report.py\n\n"
+    (task / "dvc.yaml").write_text(text.replace("stages:\n", "stages:\n" + own, 1), encoding="utf-8")
+    with pytest.raises(PipelineError, match="stages of your own above the marker line: report"):
+        write(task)
+    assert "report:" in (task / "dvc.yaml").read_text(encoding="utf-8")  # nothing written
+
+
+def test_a_stage_the_params_no_longer_need_is_dropped(tmp_path: Path) -> None:
+    task = tmp_path / "ner"
+    task.mkdir()
+    shutil.copy(REPO / "params.yaml", task / "params.yaml")
+    set_params(task / "params.yaml", {"distill": {"teacher": "../teacher/models/model"}})
+    write(task)
+    params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
+    del params["distill"]
+    (task / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    write(task)  # teacher is mtf's own stage: these params do not need it
+    assert "teacher" not in yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+
+
+def test_mtf_check_says_when_dvc_yaml_is_out_of_date(task: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(task)
+    assert cli.main(["check", str(task / "params.yaml")]) == 0
+    set_params(task / "params.yaml", {"fetch.dataset": None})
+    assert cli.main(["check", str(task / "params.yaml")]) == 2
+    assert "dvc.yaml is out of date for these params: run `mtf pipeline`" in capsys.readouterr().err
+
+
+def test_a_pretrained_folder_of_the_task_is_a_dep_of_train_and_a_hub_id_is_not(tmp_path: Path) -> None:
+    from mtf_lib.pipeline.standard import pretrained_deps
+
+    class Params:
+        class model:  # noqa: N801 - stands in for params.model
+            pretrained = "resources/bert_models/tiny-bert"
+
+    assert pretrained_deps(Params) == ["${model.pretrained}"]
+    Params.model.pretrained = "bert-base-chinese"
+    assert pretrained_deps(Params) == []

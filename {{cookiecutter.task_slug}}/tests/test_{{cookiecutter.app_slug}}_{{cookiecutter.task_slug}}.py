@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,7 +53,8 @@ def copy_task(root: Path) -> Path:
     outs = {next(iter(o)) if isinstance(o, dict) else o for s in stages.values() for o in s.get("outs", [])}
     # A fresh run: no outputs, no lock file, and none of the git or DVC data of a task that is its own repository.
     outs |= {"models", "metrics", ".pytest_cache", "dvc.lock", ".git", ".dvc"}
-    deps = [d for s in stages.values() for d in s.get("deps", [])]
+    raw = read_yaml(TASK / "params.yaml")
+    deps = [resolved(d, raw) for s in stages.values() for d in s.get("deps", [])]
     outside = [Path(os.path.normpath(TASK / d)) for d in deps if d.startswith("..")]
     home = Path(os.path.commonpath([TASK, *outside])) if outside else TASK
     project = root / "project"  # the copy of `home`: the task, or the checkout holding it
@@ -61,6 +63,19 @@ def copy_task(root: Path) -> Path:
     for top in {p.relative_to(home).parts[0] for p in outside}:
         (project / top).symlink_to(home / top)
     return copy
+
+
+def resolved(dep: str, params: dict) -> str:
+    """A dep with its ``${key}`` references replaced by the params' values (a teacher's bundle in
+    another task, say), as DVC reads it."""
+
+    def value(match: re.Match) -> str:
+        node = params
+        for key in match.group(1).split("."):
+            node = node[key]
+        return str(node)
+
+    return re.sub(r"\$\{\s*([\w.]+)\s*\}", value, dep)
 
 
 def _rel(folder: str, name: str) -> str:
