@@ -22,7 +22,7 @@ def test_null_and_missing_references_are_named(tmp_path: Path) -> None:
     (tmp_path / "params.yaml").write_text("preprocess:\n  train: a.jsonl\n  dev: null\n", encoding="utf-8")
     problems = unresolved_references(tmp_path)
     assert len(problems) == 2
-    assert "${preprocess.dev}" in problems[0] and "remove the line '- ${preprocess.dev}'" in problems[0]
+    assert "${preprocess.dev}" in problems[0] and "run `mtf pipeline`" in problems[0]
     assert "${distill.unlabeled}" in problems[1]
 
 

@@ -141,7 +141,6 @@ def generate(task: Path) -> str:
     from mtf_lib import registry
     from mtf_lib.config import read_yaml
     from mtf_lib.params import load_params
-    from mtf_lib.tasks.base import COMMON_STAGES
 
     params_file = task / "params.yaml"
     params = load_params(params_file)
@@ -156,9 +155,12 @@ def generate(task: Path) -> str:
             f"{target}: your own stages {', '.join(clash)} below the marker have the names of stages mtf writes: "
             "rename yours (a stage's name must be unique)"
         )
-    kind = registry.task_types.get(params.task.type)
-    ours = {*kind.stages, *COMMON_STAGES}  # mtf's own: dropped when these params no longer need them
-    foreign = sorted(set(_stage_names(target, existing)) - ours - set(_user_stage_names(kept)))
+    # mtf's own stages run `mtf stage <name>`: they are dropped when these params (or another task
+    # type) no longer need them; any other stage above the marker is the user's and must not be lost
+    above = {
+        name: cmd for name, cmd in _stage_commands(target, existing).items() if name not in set(_user_stage_names(kept))
+    }
+    foreign = sorted(name for name, cmd in above.items() if cmd != f"mtf stage {name}")
     if foreign:
         raise PipelineError(
             f"{target} has stages of your own above the marker line: {', '.join(foreign)}; `mtf pipeline` would "
@@ -168,10 +170,10 @@ def generate(task: Path) -> str:
     return render(task, params, raw, stages, kept)
 
 
-def _stage_names(target: Path, text: str) -> list[str]:
-    """The stages an existing dvc.yaml has; PipelineError when it does not parse."""
+def _stage_commands(target: Path, text: str) -> dict[str, Any]:
+    """Each stage of an existing dvc.yaml with its ``cmd``; PipelineError when it does not parse."""
     if not text.strip():
-        return []
+        return {}
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -179,7 +181,9 @@ def _stage_names(target: Path, text: str) -> list[str]:
             f"{target} is not valid YAML ({error}): fix or remove it, then run `mtf pipeline`"
         ) from None
     stages = data.get("stages") if isinstance(data, dict) else None
-    return list(stages) if isinstance(stages, dict) else []
+    if not isinstance(stages, dict):
+        return {}
+    return {name: stage.get("cmd") if isinstance(stage, dict) else None for name, stage in stages.items()}
 
 
 def _user_stage_names(text: str) -> Iterable[str]:

@@ -103,6 +103,17 @@ def test_an_own_stage_above_the_marker_is_not_dropped_silently(task: Path) -> No
     assert "report:" in (task / "dvc.yaml").read_text(encoding="utf-8")  # nothing written
 
 
+def test_a_stage_mtf_wrote_for_another_task_type_is_replaced(task: Path) -> None:
+    """A task moved to another type (or params that no longer need a stage): the stages mtf wrote
+    run `mtf stage <name>`, so they are its own to drop, whatever the type declares today."""
+    write(task)
+    text = (task / "dvc.yaml").read_text(encoding="utf-8")
+    other = "  build:\n    cmd: mtf stage build\n\n"
+    (task / "dvc.yaml").write_text(text.replace("stages:\n", "stages:\n" + other, 1), encoding="utf-8")
+    assert write(task)
+    assert "build" not in yaml.safe_load((task / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+
+
 def test_a_stage_the_params_no_longer_need_is_dropped(tmp_path: Path) -> None:
     task = tmp_path / "ner"
     task.mkdir()
