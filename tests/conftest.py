@@ -8,7 +8,9 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from copy import deepcopy
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -67,15 +69,27 @@ def tracked_files() -> list[str]:
     return [line for line in out.stdout.splitlines() if line]
 
 
+def set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``value`` at ``dotted`` ("train.epochs", "graph.builders.0.properties": list indexes as
+    numbers) in the nested ``tree``, in place."""
+    *parents, leaf = [int(part) if part.isdigit() else part for part in dotted.split(".")]
+    node: Any = tree
+    for key in parents:
+        node = node[key]
+    node[leaf] = value
+
+
+def with_settings(tree: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``tree`` with ``{"train.epochs": 2, ...}`` applied."""
+    copy = deepcopy(tree)
+    for dotted, value in overrides.items():
+        set_dotted(copy, dotted, value)
+    return copy
+
+
 def set_params(params_file: Path, overrides: dict[str, object]) -> None:
     """Apply ``{"train.epochs": 2, ...}`` to a params.yaml."""
-    params = yaml.safe_load(params_file.read_text(encoding="utf-8"))
-    for dotted, value in overrides.items():
-        node = params
-        *parents, leaf = dotted.split(".")
-        for key in parents:
-            node = node[key]
-        node[leaf] = value
+    params = with_settings(yaml.safe_load(params_file.read_text(encoding="utf-8")), overrides)
     params_file.write_text(yaml.safe_dump(params, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 

@@ -25,6 +25,7 @@ from mtf_lib.inference import Predictor
 from mtf_lib.stage import run_stage
 from mtf_lib.tasks.kg_qa.params import KgQaParams
 from mtf_lib.tasks.kg_qa.scoring import read_questions
+from tests.conftest import with_settings
 
 CSV = 'name,year,score,open,creators\nPython,1991,9.5,yes,Guido van Rossum\nGo,2009,,false,"Rob Pike,Ken Thompson"\n'
 RULE = {
@@ -87,13 +88,7 @@ def build(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 
 def with_(params: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     """``params`` deep-copied, ``value`` set at the dotted ``path`` (list indexes as numbers)."""
-    copy = json.loads(json.dumps(params))
-    *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
-    node = copy
-    for part in parents:
-        node = node[part]
-    node[last] = value
-    return copy
+    return with_settings(params, {path: value})
 
 
 UNTYPED = with_(PARAMS, "graph.builders.0.properties", {})  # for the tests of something else

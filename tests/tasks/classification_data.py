@@ -14,6 +14,7 @@ import yaml
 
 from mtf_lib.config import validate
 from mtf_lib.tasks.classification.params import ClassificationParams as SCHEMA
+from tests.conftest import with_settings
 
 FIXTURE_PARAMS = Path(__file__).parent / "fixtures" / "classification_params.yaml"
 
@@ -123,7 +124,4 @@ def make_params(tmp_path: Path, overrides: dict[str, Any] | None = None) -> Any:
     data["preprocess"]["workers"] = 1
     data["model"].update(embed_dim=32, filters=16, dropout=0.1)
     data["train"].update(device="cpu", epochs=4, batch_size=8, lr=0.01, patience=0)
-    for dotted, value in (overrides or {}).items():
-        section, key = dotted.split(".")
-        data[section][key] = value
-    return validate(SCHEMA, data, "test params")
+    return validate(SCHEMA, with_settings(data, overrides or {}), "test params")

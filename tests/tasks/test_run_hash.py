@@ -12,7 +12,7 @@ import pytest
 from mtf_lib import registry
 from mtf_lib.params import load_params
 from mtf_lib.tasks.common import marked_settings, run_hash, shaping_hash
-from tests.conftest import REPO
+from tests.conftest import REPO, with_settings
 
 # What changes where or how fast the flagship runs, not what it learns: marked on the fields.
 NOT_IN_RUN_HASH = {"preprocess.workers", "train.device", "train.threads", "evaluate.batch_size", "evaluate.threads"}
@@ -27,15 +27,10 @@ def leaves(data: dict[str, Any], prefix: str = "") -> list[str]:
 
 
 def changed(data: dict[str, Any], dotted: str) -> dict[str, Any]:
-    import copy
-
-    data = copy.deepcopy(data)
-    *parents, leaf = dotted.split(".")
-    node = data
-    for key in parents:
+    node: Any = data
+    for key in dotted.split("."):
         node = node[key]
-    node[leaf] = ["changed", node[leaf]]
-    return data
+    return with_settings(data, {dotted: ["changed", node]})
 
 
 def test_every_setting_but_the_marked_few_is_hashed() -> None:
