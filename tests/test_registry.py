@@ -122,7 +122,7 @@ def test_versionless_names_are_rejected(name: str) -> None:
         @registry.models(name)
         def tagger() -> None: ...
 
-    assert name not in registry.models._entries
+    assert name not in registry.models.names()
 
 
 def test_double_registration_of_another_function_raises(user_model: Any) -> None:

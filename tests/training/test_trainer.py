@@ -69,7 +69,7 @@ def test_clipping_bounds_the_update(tmp_path: Path) -> None:
     before = trainer.model.linear.weight.detach().clone()
     batches = toy_batches(1)
     trainer.train_loader = batches
-    trainer._train_epoch()
+    trainer.fit()  # one epoch of one batch: one optimizer step
     # SGD with momentum, one step: |Δw| ≤ lr * clip_norm.
     assert (trainer.model.linear.weight - before).norm() <= 1e-3 + 1e-9
 
