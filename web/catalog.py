@@ -21,6 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from mtf_lib.inference.bundle import BUNDLE_FILE
+from mtf_lib.layout import StagePaths
+from mtf_lib.tasks.evaluation import EVAL_FILE
+from mtf_lib.tasks.model_card import CARD_FILE
 from web.settings import WebSettings
 
 if TYPE_CHECKING:
@@ -28,10 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BUNDLE_FILE = "bundle.json"
 # Written into the bundle by evaluate, after training: not part of the model (nor of its hash).
-NOT_MODEL = frozenset({"MODEL_CARD.md"})
-EVAL_METRICS = Path("metrics") / "eval.json"
+NOT_MODEL = frozenset({CARD_FILE})
+EVAL_METRICS = StagePaths.metrics / EVAL_FILE
 
 
 class ModelUnavailable(Exception):

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mtf_lib.layout import StagePaths
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "MTF_WEB_"
 
@@ -25,7 +27,7 @@ class WebSettings(BaseModel):
         (".", "apps/*/*"), description="glob patterns of task folders (a folder holding params.yaml)"
     )
     root_app: str = Field("flagship", description="app name of a task found at the project folder itself")
-    bundle: str = Field("models/model", description="a task's bundle folder, relative to the task")
+    bundle: str = Field(str(StagePaths.bundle), description="a task's bundle folder, relative to the task")
     max_texts: int = Field(32, ge=1, description="most texts in one predict request (413 above)")
     max_text_chars: int = Field(2000, ge=1, description="longest text in characters (413 above)")
     max_request_bytes: int = Field(1 << 20, ge=1024, description="largest request body (413 above)")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mtf_lib.layout import StagePaths
 from web.catalog import Task
 
-METRICS = "metrics"
+METRICS = StagePaths.metrics
 
 
 @dataclass(frozen=True)

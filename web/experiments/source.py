@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from mtf_lib.layout import StagePaths
+from mtf_lib.tasks.evaluation import EVAL_FILE
 from web.catalog import numbers
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class TaskLayout:
 
     @property
     def test_file(self) -> str:
-        return self.path(StagePaths.metrics / "eval.json")
+        return self.path(StagePaths.metrics / EVAL_FILE)
 
     @property
     def live_dir(self) -> str:
