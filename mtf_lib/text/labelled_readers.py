@@ -7,13 +7,12 @@ bad data file is fixed at its source instead of failing deep inside training.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.text.lines import json_object, numbered_lines
+from mtf_lib.text.lines import header_rows, json_object, numbered_lines
 from mtf_lib.text.readers import DataFormatError
 
 
@@ -60,32 +59,10 @@ def read_labelled_csv(
     may be quoted ("..."), as spreadsheet tools write CSV; off, quotes are kept as written and a
     field may not hold the delimiter."""
     path = Path(path)
-    with numbered_lines(path) as lines:
-        style = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
-        rows = csv.reader((line for _, line in lines), delimiter=delimiter, quoting=style)
-        header = next(rows, None)
-        if header is None:
-            raise DataFormatError(f"{path}: empty file; expected a header row naming the {text_field!r} column")
-        columns = []
-        for field, key in ((text_field, "text_field"), (label_field, "label_field")):
-            if field not in header:
-                raise DataFormatError(
-                    f"{path}:1: the header row has no {field!r} column (columns: {', '.join(map(repr, header))}); "
-                    f"set preprocess.{key} to the right column"
-                )
-            columns.append(header.index(field))
-        text_col, label_col = columns
-        for row in rows:
-            lineno = rows.line_num  # the line the record ends on (a quoted field may span lines)
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                hint = "quote a text that holds the delimiter" if quoting else "a text may not contain the delimiter"
-                raise DataFormatError(
-                    f"{path}:{lineno}: {len(row)} fields separated by {delimiter!r}, but the header has "
-                    f"{len(header)} ({hint})"
-                )
-            yield LabelledText(row[text_col], _label(row[label_col], path, lineno))
+    columns = [(text_field, "text_field"), (label_field, "label_field")]
+    rows = header_rows(path, columns, delimiter=delimiter, quoting=quoting, section="preprocess")
+    for lineno, row, column in rows:
+        yield LabelledText(row[column[text_field]], _label(row[column[label_field]], path, lineno))
 
 
 def _text(value: Any, path: Path, lineno: int) -> str:

@@ -13,13 +13,12 @@ Malformed input is reported with the file and line, and the params key that may 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.text.lines import json_object, numbered_lines
+from mtf_lib.text.lines import header_rows, json_object, numbered_lines
 from mtf_lib.text.readers import DataFormatError
 
 KEY = "preprocess.format"  # where a reader's settings live in params.yaml
@@ -115,37 +114,15 @@ def read_pair_csv(
     as written and a field may not hold the delimiter. ``allow_empty_a``: as for ``read_pair_jsonl``."""
     path = Path(path)
     refs_fields = _check_refs_fields(refs_fields)
-    with numbered_lines(path) as lines:
-        style = csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE
-        rows = csv.reader((line for _, line in lines), delimiter=delimiter, quoting=style)
-        header = next(rows, None)
-        if header is None:
-            raise DataFormatError(f"{path}: empty file; expected a header row naming the {a_field!r} column")
-        wanted = [(a_field, "a_field")] + [(f, "ref_fields") for f in refs_fields]
-        wanted += [(f, key) for f, key in ((context_field, "context_field"), (group_field, "group_field")) if f]
-        for field, key in wanted:
-            if field not in header:
-                raise DataFormatError(
-                    f"{path}:1: the header row has no {field!r} column (columns: {', '.join(map(repr, header))}); "
-                    f"set {KEY}.{key} to the right column"
-                )
-        column = {name: i for i, name in reversed(list(enumerate(header)))}  # the first of repeated names
-        for row in rows:
-            lineno = rows.line_num  # the line the record ends on (a quoted field may span lines)
-            if not any(cell.strip() for cell in row):
-                continue
-            if len(row) != len(header):
-                hint = "quote a text that holds the delimiter" if quoting else "a text may not contain the delimiter"
-                raise DataFormatError(
-                    f"{path}:{lineno}: {len(row)} fields separated by {delimiter!r}, but the header has "
-                    f"{len(header)} ({hint}; set {KEY}.delimiter if the delimiter is wrong)"
-                )
-            a = _text(row[column[a_field]], path, lineno, a_field, required=not allow_empty_a, hint=EMPTY_A)
-            refs = [_text(row[column[f]], path, lineno, f, required=i == 0) for i, f in enumerate(refs_fields)]
-            target = row[column[target_field]].strip() if target_field in column else ""
-            context = row[column[context_field]].strip() if context_field else ""
-            group = row[column[group_field]].strip() if group_field else ""
-            yield PairExample(a, tuple(r for r in refs if r), target, context, group, lineno)
+    wanted = [(a_field, "a_field")] + [(f, "ref_fields") for f in refs_fields]
+    wanted += [(f, key) for f, key in ((context_field, "context_field"), (group_field, "group_field")) if f]
+    for lineno, row, column in header_rows(path, wanted, delimiter=delimiter, quoting=quoting, section=KEY):
+        a = _text(row[column[a_field]], path, lineno, a_field, required=not allow_empty_a, hint=EMPTY_A)
+        refs = [_text(row[column[f]], path, lineno, f, required=i == 0) for i, f in enumerate(refs_fields)]
+        target = row[column[target_field]].strip() if target_field in column else ""
+        context = row[column[context_field]].strip() if context_field else ""
+        group = row[column[group_field]].strip() if group_field else ""
+        yield PairExample(a, tuple(r for r in refs if r), target, context, group, lineno)
 
 
 def _check_refs_fields(refs_fields: Sequence[str]) -> tuple[str, ...]:
