@@ -31,8 +31,9 @@ class Predictor(ABC):
         """What the model can output: entity types for tagging, class labels for classification."""
 
     @abstractmethod
-    def predict(self, inputs: list[Any]) -> list[Any]:
-        """One result per input, in the task type's own shape."""
+    def predict(self, inputs: list[Any], *, batch_size: int = 64) -> list[Any]:
+        """One result per input, in the task type's own shape; the model runs ``batch_size``
+        inputs at a time (a task type whose inputs are answered one by one ignores it)."""
 
     def close(self) -> None:  # noqa: B027 - an optional hook: most predictors hold nothing open
         """Release what the predictor holds open (a graph database handle); a no-op for most types."""

@@ -36,7 +36,7 @@ class ClassificationPredictor(Predictor):
     def classify(self, texts: list[str], batch_size: int = 64) -> list[str]:
         return [self.labels[i] for i in self.probabilities(texts, batch_size).argmax(1)]
 
-    def predict(self, texts: list[str], batch_size: int = 64) -> list[dict[str, Any]]:
+    def predict(self, texts: list[str], *, batch_size: int = 64) -> list[dict[str, Any]]:
         return [
             {
                 "label": self.labels[int(row.argmax())],

@@ -26,7 +26,8 @@ class KgQaPredictor(Predictor):
     def labels(self) -> list[str]:
         return sorted({rule.intent for rule in self.engine.params.rules})
 
-    def predict(self, inputs: list[str]) -> list[dict[str, Any]]:
+    def predict(self, inputs: list[str], *, batch_size: int = 64) -> list[dict[str, Any]]:
+        """Each question's answer; questions are answered one by one (``batch_size`` is unused)."""
         if isinstance(inputs, str):
             raise TypeError("predict() takes a list of questions, not one string")
         return [self.engine.answer(question) for question in inputs]

@@ -50,7 +50,7 @@ class PairScoringPredictor(Predictor):
     def score_range(self) -> tuple[float, float] | None:
         return (self.encoder.low, self.encoder.high) if self.encoder.kind == "score" else None
 
-    def predict(self, items: list[dict[str, Any]], batch_size: int = 64) -> list[dict[str, Any]]:
+    def predict(self, items: list[dict[str, Any]], *, batch_size: int = 64) -> list[dict[str, Any]]:
         """A group the model was not trained on counts as none (its overall behaviour)."""
         records = [self.tokenize.record(PairInput.of(item, n)) for n, item in enumerate(items)]
         if not records:

@@ -57,6 +57,7 @@ class Seq2SeqPredictor(Predictor):
     def predict(
         self,
         texts: list[str],
+        *,
         beam: int | None = None,
         nbest: int = 1,
         batch_size: int = 64,

@@ -156,11 +156,11 @@ class TaggingPredictor(Predictor):
     def marginals(self, texts: list[str], temperature: float = 1.0, batch_size: int = 64) -> list[np.ndarray]:
         return self.tagger.marginals(texts, temperature, batch_size)
 
-    def predict(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+    def predict(self, texts: list[str], *, batch_size: int = 64) -> list[list[dict[str, Any]]]:
         """Entities ``{type, text, start, end}`` of each text; an entity never starts or ends on
         whitespace (a model may tag a space beside a name)."""
         results = []
-        for text, tags in zip(texts, self.tag(texts), strict=True):
+        for text, tags in zip(texts, self.tag(texts, batch_size), strict=True):
             spans = [trimmed(text, s, e) for _, s, e in spans_from_tags(tags)]
             kinds = [k for k, _, _ in spans_from_tags(tags)]
             results.append(
