@@ -26,7 +26,6 @@ def main() -> None:
     import torch
 
     from mtf_lib import registry
-    from mtf_lib.config import build_component
     from mtf_lib.data.vocab import Vocab
     from mtf_lib.encoders.pretrained import params_folder
     from mtf_lib.training.threads import set_threads
@@ -39,7 +38,7 @@ def main() -> None:
         make_base_bert(folder)
         torch.manual_seed(0)
         with params_folder(folder.parent):
-            model = build_component("model", {"name": "bert_tagger.v1", "pretrained": folder.name}, {}, labels)
+            model = registry.models.build({"name": "bert_tagger.v1", "pretrained": folder.name}, {}, labels)
     optimizer = registry.optimizers.get("adamw.v2")(model.param_groups(lr=1e-3, weight_decay=0.01), lr=1e-3)
     data = batches(2 + steps, 16, 40, len(labels))
     model.train()

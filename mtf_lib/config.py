@@ -13,12 +13,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Protocol, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, create_model
-
-from mtf_lib import registry
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, ValidationInfo, create_model
 
 
 class ParamsError(ValueError):
@@ -86,10 +84,20 @@ class ComponentError(ValueError):
         super().__init__("; ".join(_format(path, message) for path, message in problems))
 
 
-def validate(schema: type[BaseModel], data: dict[str, Any], source: str) -> Any:
+@dataclass(frozen=True)
+class ParamsContext:
+    """What validating a params file knows besides its values: the file's folder (relative paths
+    in it, such as ``model.pretrained``, are relative to it) and the stage it is validated for
+    (None: every stage, as ``mtf check`` does). Validators read it from ``info.context``."""
+
+    folder: Path
+    stage: str | None = None
+
+
+def validate(schema: type[BaseModel], data: dict[str, Any], source: str, context: ParamsContext | None = None) -> Any:
     """Validate ``data`` against ``schema`` (components included); raise ParamsError naming every problem."""
     try:
-        return schema.model_validate(data)
+        return schema.model_validate(data, context=context)
     except ValidationError as exc:
         problems = [_format(path, message) for path, message in describe(exc, schema)]
         raise ParamsError(source, sorted(dict.fromkeys(problems))) from None
@@ -156,22 +164,41 @@ class InitOnly:
 INIT_ONLY = InitOnly()
 
 
+class ComponentKind(Protocol):
+    """What validation needs of a registry (``mtf_lib.registry.Registry``)."""
+
+    kind: str
+
+    def __contains__(self, name: object) -> bool: ...
+
+    def get(self, name: str) -> Any: ...
+
+    def names(self, **tags: Any) -> list[str]: ...
+
+    def tags(self, name: str) -> dict[str, Any]: ...
+
+    def unknown_message(self, name: object) -> str: ...
+
+
 @dataclass(frozen=True)
 class ComponentRef:
-    """A params value naming a registered component of ``kind``: its name alone
+    """A params value naming a component of the registry ``reg``: its name alone
     (``crf_nll.v1``) or a section ``{name: ..., <its settings>}``. It validates to the resolved
     section: the name and every setting of the factory, defaults filled in, sub-components
     resolved the same way, so bundles and run hashes record what was really built."""
 
-    kind: str
+    reg: ComponentKind
     tags: tuple[tuple[str, Any], ...] = ()
 
-    def resolve(self, value: Any) -> dict[str, Any]:
-        reg = registry.ALL[self.kind]
+    def validate(self, value: Any, info: ValidationInfo) -> dict[str, Any]:
+        return self.resolve(value, info.context)
+
+    def resolve(self, value: Any, context: Any = None) -> dict[str, Any]:
+        reg, kind = self.reg, self.reg.kind
         wanted = dict(self.tags)
         section = {"name": value} if isinstance(value, str) else value
         if not isinstance(section, Mapping):
-            expected = f"expected a registered {self.kind} name or a mapping with its name"
+            expected = f"expected a registered {kind} name or a mapping with its name"
             raise ComponentError([("", f"{expected}, got {value!r}")])
         name = section.get("name")
         if name is None:
@@ -183,20 +210,22 @@ class ComponentRef:
             if made_for is not None and made_for != want:
                 fitting = ", ".join(reg.names(**wanted))
                 raise ComponentError(
-                    [("name", f"{name!r} is a {made_for} {self.kind}; a {want} task needs one of: {fitting}")]
+                    [("name", f"{name!r} is a {made_for} {kind}; a {want} task needs one of: {fitting}")]
                 )
         model = settings_model(reg.get(name))
+        settings = {k: v for k, v in section.items() if k != "name"}
         try:
-            settings = model.model_validate({k: v for k, v in section.items() if k != "name"})
+            # The context (the params file's folder, the stage) reaches the settings' own validators.
+            resolved = model.model_validate(settings, context=context)
         except ValidationError as exc:
             raise ComponentError(describe(exc, model)) from None
-        return {"name": name, **settings.model_dump()}
+        return {"name": name, **resolved.model_dump()}
 
 
-def component_type(kind: str, **tags: Any) -> Any:
-    """The pydantic type of a params value holding a component of ``kind`` (see ComponentRef)."""
-    ref = ComponentRef(kind, tuple(sorted(tags.items())))
-    return Annotated[dict[str, Any], ref, PlainValidator(ref.resolve)]
+def component_type(reg: ComponentKind, **tags: Any) -> Any:
+    """The pydantic type of a params value holding a component of ``reg`` (see ComponentRef)."""
+    ref = ComponentRef(reg, tuple(sorted(tags.items())))
+    return Annotated[dict[str, Any], ref, PlainValidator(ref.validate)]
 
 
 @functools.cache
@@ -228,15 +257,15 @@ def _default(param: inspect.Parameter) -> Any:
     return param.default if param.default is not inspect.Parameter.empty else ...
 
 
-def resolve_component(kind: str, section: str | Mapping[str, Any]) -> dict[str, Any]:
+def resolve_component(reg: ComponentKind, section: str | Mapping[str, Any]) -> dict[str, Any]:
     """``section`` (a name, or a name with settings) with every setting filled in."""
-    return ComponentRef(kind).resolve(section)
+    return ComponentRef(reg).resolve(section)
 
 
-def for_loading(kind: str, section: Mapping[str, Any]) -> dict[str, Any]:
+def for_loading(reg: ComponentKind, section: Mapping[str, Any]) -> dict[str, Any]:
     """The resolved ``section`` with its init-only settings (``INIT_ONLY``) back at their defaults,
     for rebuilding a trained model whose weights already hold what they initialised."""
-    factory = registry.ALL[kind].get(section["name"])
+    factory = reg.get(section["name"])
     out = dict(section)
     for param in inspect.signature(factory).parameters.values():
         if param.kind is inspect.Parameter.KEYWORD_ONLY and INIT_ONLY in _markers(_annotation(factory, param)):
@@ -248,9 +277,9 @@ def _markers(annotation: Any) -> tuple[Any, ...]:
     return get_args(annotation)[1:] if get_origin(annotation) is Annotated else ()
 
 
-def build_component(kind: str, section: str | Mapping[str, Any], *args: Any) -> Any:
-    """Instantiate component ``section['name']`` of ``kind`` with validated settings; raise
+def build_component(reg: ComponentKind, section: str | Mapping[str, Any], *args: Any) -> Any:
+    """Instantiate component ``section['name']`` of ``reg`` with validated settings; raise
     ComponentError for bad settings."""
-    resolved = resolve_component(kind, section)
-    factory = registry.ALL[kind].get(resolved["name"])
+    resolved = resolve_component(reg, section)
+    factory = reg.get(resolved["name"])
     return factory(*args, **{k: v for k, v in resolved.items() if k != "name"})

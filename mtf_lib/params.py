@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import ParamsError, read_yaml, validate
+from mtf_lib.config import ParamsContext, ParamsError, read_yaml, validate
 from mtf_lib.errors import CodeError
-
-_stage: ContextVar[str | None] = ContextVar("mtf_validating_stage", default=None)
-
-
-def validating_stage() -> str | None:
-    """The stage whose params are being validated; None for ``mtf check`` and other callers
-    (a check that only one stage needs, such as a pretrained model folder's, runs for it and them)."""
-    return _stage.get()
 
 
 def load_params(path: str | Path = "params.yaml", stage: str | None = None) -> Any:
@@ -46,13 +37,7 @@ def load_params(path: str | Path = "params.yaml", stage: str | None = None) -> A
         )
     kind = registry.task_types.get(task_type)
     kind.load_components()
-    from mtf_lib.encoders.pretrained import params_folder
-
-    token = _stage.set(stage)
-    try:
-        with params_folder(Path(path).parent):  # model.pretrained folders are relative to it
-            params = validate(kind.schema(), data, str(path))
-    finally:
-        _stage.reset(token)
+    # A check that only one stage needs (a pretrained model folder's) runs for it and for stage None.
+    params = validate(kind.schema(), data, str(path), ParamsContext(Path(path).parent, stage))
     params.task._folder = Path(path).parent
     return params

@@ -27,6 +27,8 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
+from mtf_lib import config
+
 
 class UnknownComponentError(KeyError):
     """Raised for a component name that no registry entry matches."""
@@ -142,9 +144,20 @@ class Registry:
         """A pydantic type for a params value naming a component of this kind with its settings:
         ``crf_nll.v1`` or ``{name: token_cross_entropy.v1, label_smoothing: 0.1}``. It validates
         to the section with every setting filled in (``mtf_lib.config.ComponentRef``)."""
-        from mtf_lib.config import component_type
+        return config.component_type(self, **tags)
 
-        return component_type(self.kind, **tags)
+    def resolve(self, section: str | Mapping[str, Any]) -> dict[str, Any]:
+        """``section`` (a name, or a name with settings) with every setting filled in."""
+        return config.resolve_component(self, section)
+
+    def build(self, section: str | Mapping[str, Any], *args: Any) -> Any:
+        """The component ``section`` names, built from ``args`` and its validated settings
+        (``mtf_lib.config.ComponentError`` for bad ones)."""
+        return config.build_component(self, section, *args)
+
+    def for_loading(self, section: Mapping[str, Any]) -> dict[str, Any]:
+        """The resolved ``section`` with init-only settings at their defaults (``config.for_loading``)."""
+        return config.for_loading(self, section)
 
     def __contains__(self, name: object) -> bool:
         return self._find(name)

@@ -98,11 +98,11 @@ def test_a_bad_sub_component_names_its_key_path(tmp_path: Path, head: object, pr
 
 
 def test_init_only_settings_are_reset_for_loading_a_trained_model() -> None:
-    from mtf_lib.config import for_loading, resolve_component
+    from mtf_lib import registry
 
-    section = resolve_component("model", {"name": "bilstm_crf.v1", "char_vectors": "vectors.txt"})
+    section = registry.models.resolve({"name": "bilstm_crf.v1", "char_vectors": "vectors.txt"})
     assert section["char_vectors"] == "vectors.txt" and section["freeze_char_vectors"] is False
-    loading = for_loading("model", {**section, "freeze_char_vectors": True})
+    loading = registry.models.for_loading({**section, "freeze_char_vectors": True})
     assert loading["char_vectors"] is None and loading["freeze_char_vectors"] is False
     assert {k: v for k, v in loading.items() if "char_vectors" not in k} == {
         k: v for k, v in section.items() if "char_vectors" not in k

@@ -13,7 +13,7 @@ import yaml
 from pydantic import Field
 
 from mtf_lib import registry
-from mtf_lib.config import ComponentError, ParamsError, build_component
+from mtf_lib.config import ComponentError, ParamsError
 from mtf_lib.params import load_params
 from mtf_lib.registry import UnknownComponentError
 
@@ -86,11 +86,11 @@ def test_user_model_settings_are_validated_against_its_factory(user_model: Any, 
 
 
 def test_user_model_is_buildable(user_model: Any) -> None:
-    built = build_component("model", {"name": USER_NAME, "hidden": 64}, "VOCABS", "LABELS")
+    built = registry.models.build({"name": USER_NAME, "hidden": 64}, "VOCABS", "LABELS")
     assert built == {"vocabs": "VOCABS", "labels": "LABELS", "hidden": 64, "dropout": 0.1}
 
     with pytest.raises(ComponentError, match="hidden: Input should be greater than or equal to 1"):
-        build_component("model", {"name": USER_NAME, "hidden": 0}, "VOCABS", "LABELS")
+        registry.models.build({"name": USER_NAME, "hidden": 0}, "VOCABS", "LABELS")
 
 
 def test_user_model_is_listed(user_model: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,8 +18,9 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidationInfo
 
+from mtf_lib.config import ParamsContext
 from mtf_lib.encoders.chars import VOCAB_FILE, char_table, read_vocab
 
 CONFIG_FILE = "config.json"
@@ -79,14 +80,14 @@ def pretrained_problem(value: str, folder: Path) -> str | None:
     return f"no model folder {value} (relative to the task folder); download one: {download_hint(value)}"
 
 
-def _check(value: str) -> str:
-    from mtf_lib.params import validating_stage
-
+def _check(value: str, info: ValidationInfo) -> str:
     if _bundle.get() is not None:
         return value  # rebuilding a trained model: the bundle holds the encoder
-    if validating_stage() not in (None, "train"):
+    context = info.context if isinstance(info.context, ParamsContext) else None
+    if context is not None and context.stage not in (None, "train"):
         return value  # only training reads the folder; evaluate and serving read the bundle
-    problem = pretrained_problem(value, _params_folder.get() or Path.cwd())
+    folder = context.folder if context is not None else _params_folder.get() or Path.cwd()
+    problem = pretrained_problem(value, folder)
     if problem:
         raise ValueError(problem)
     return value

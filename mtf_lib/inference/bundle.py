@@ -99,12 +99,12 @@ def load_model_bundle(
     """``(model, vocabs, meta)``: ``build(settings, vocabs, meta)`` makes the model from its
     settings (init-only ones at their defaults), ``combine`` an ensemble of ``meta["ensemble"]``
     of them; the weights are loaded and the model is put in eval mode."""
-    from mtf_lib.config import for_loading
+    from mtf_lib import registry
     from mtf_lib.encoders.pretrained import loading_bundle
 
     meta, vocabs, state = load_bundle_parts(directory)
     with loading_bundle(Path(directory)):  # parts with files of their own read them from the bundle
-        settings = for_loading("model", meta["model"])
+        settings = registry.models.for_loading(meta["model"])
         count = meta.get("ensemble", 1)
         members = [build(settings, vocabs, meta) for _ in range(count)]
     model = combine(members) if count > 1 else members[0]

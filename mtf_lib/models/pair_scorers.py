@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import Field
 
 from mtf_lib import registry
-from mtf_lib.config import build_component
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import Pretrained
 from mtf_lib.models.pair_types import PairTarget
@@ -75,7 +74,7 @@ def pair_cross_entropy(
 
 
 def _loss(loss: dict[str, Any] | None, target: PairTarget) -> nn.Module:
-    return build_component("loss", loss or DEFAULT_LOSS[target.kind], target)
+    return registry.losses.build(loss or DEFAULT_LOSS[target.kind], target)
 
 
 @registry.models("siamese.v1", task_type=TASK)

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 from pydantic import Field
 
 from mtf_lib import registry
-from mtf_lib.config import build_component
 from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
@@ -62,5 +61,5 @@ def transformer_seq2seq(
         positions=positions,
         share_embeddings=share_embeddings,
         max_len=max_len,
-        loss=build_component("loss", loss),
+        loss=registry.losses.build(loss),
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from mtf_lib import registry
-from mtf_lib.config import INIT_ONLY, build_component
+from mtf_lib.config import INIT_ONLY
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import Pretrained
 from mtf_lib.models.types import Dropout, LayerDecay, LearningRate, PositiveInt
@@ -68,7 +68,7 @@ def bilstm_crf(
     model = BiLSTMTagger(
         n_chars=len(vocabs["chars"]),
         n_tags=len(labels),
-        head=build_component("loss", head, len(labels)),
+        head=registry.losses.build(head, len(labels)),
         char_dim=char_dim,
         hidden=hidden,
         layers=layers,
@@ -113,7 +113,7 @@ def bert_tagger(
     return BertTagger(
         pretrained,
         n_tags=len(labels),
-        head=build_component("loss", head, len(labels)),
+        head=registry.losses.build(head, len(labels)),
         dropout=dropout,
         encoder_lr=encoder_lr,
         layer_lr_decay=layer_lr_decay,

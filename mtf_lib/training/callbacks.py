@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from mtf_lib import registry
 
-if TYPE_CHECKING:
-    from mtf_lib.training.trainer import Trainer
+
+def position_of(metrics: dict[str, float]) -> int:
+    """Where an evaluation was made: its optimizer step (``train.eval_every``), else its epoch."""
+    return int(metrics.get("step", metrics["epoch"]))
+
+
+class Trainer(Protocol):
+    """What a callback sees of the trainer running it (``mtf_lib.training.trainer.Trainer``)."""
+
+    settings: Any
+    dist: Any
+    eval_every: int
+    history: list[dict[str, float]]
+    best_step: int
+    should_stop: bool
+
+    def log(self, message: str) -> None: ...
 
 
 class Callback:
@@ -34,7 +49,7 @@ class EarlyStopping(Callback):
         self.bad_epochs = 0
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict[str, float]) -> None:
-        self.bad_epochs = 0 if trainer.best_step == trainer.position_of(metrics) else self.bad_epochs + 1
+        self.bad_epochs = 0 if trainer.best_step == position_of(metrics) else self.bad_epochs + 1
         if self.patience and self.bad_epochs >= self.patience:
             unit = "evaluations" if trainer.eval_every else "epochs"
             trainer.log(f"early stopping: no {trainer.settings.monitor} gain for {self.patience} {unit}")
@@ -75,7 +90,7 @@ class DvcLiveLogger(Callback):
 
     def _log(self, metrics: dict[str, float]) -> None:
         assert self.live is not None
-        self.live.step = int(metrics.get("step", metrics["epoch"]))  # optimizer steps with train.eval_every
+        self.live.step = position_of(metrics)  # optimizer steps with train.eval_every
         for name, value in metrics.items():
             if name not in ("epoch", "step"):
                 self.live.log_metric(name, value)

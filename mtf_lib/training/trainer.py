@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from mtf_lib import registry
-from mtf_lib.training.callbacks import Callback
+from mtf_lib.training.callbacks import Callback, position_of
 from mtf_lib.training.checkpoint import load_checkpoint, save_checkpoint
 from mtf_lib.training.device import amp_dtype, resolve_device
 from mtf_lib.training.distributed import DistInfo, barrier
@@ -146,13 +146,8 @@ class Trainer:
             cb.on_fit_end(self)
         if self.best_state is not None:
             self.model.load_state_dict(self.best_state)
-        best = next((m for m in self.history if self.position_of(m) == self.best_step), {})
+        best = next((m for m in self.history if position_of(m) == self.best_step), {})
         return FitResult(best, self.best_epoch, self.history, resumed_from, self.best_step)
-
-    @staticmethod
-    def position_of(metrics: dict[str, float]) -> int:
-        """Where an evaluation was made: its optimizer step (``eval_every``), else its epoch."""
-        return int(metrics.get("step", metrics["epoch"]))
 
     def better(self, score: float) -> bool:
         return score > self.best_score if self.maximize else score < self.best_score
@@ -165,7 +160,7 @@ class Trainer:
         self.history.append(metrics)
         if self.better(metrics[self.settings.monitor]):
             self.best_score, self.best_epoch = metrics[self.settings.monitor], self.epoch
-            self.best_step = self.position_of(metrics)
+            self.best_step = position_of(metrics)
             with self._evaluated_weights() as model:
                 self.best_state = {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
         # The evaluation's line first: a callback's verdict on it (early stopping) reads after it.

@@ -12,7 +12,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mtf_lib.config import ComponentError, build_component
+from mtf_lib import registry
+from mtf_lib.config import ComponentError
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import params_folder, pretrained_problem
 from tests.encoders.tiny_bert import make_tiny_bert
@@ -27,7 +28,7 @@ def bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def tagger(bert: Path, **settings: object) -> torch.nn.Module:
     with params_folder(bert.parent):
-        return build_component("model", {"name": "bert_tagger.v1", "pretrained": bert.name, **settings}, {}, LABELS)
+        return registry.models.build({"name": "bert_tagger.v1", "pretrained": bert.name, **settings}, {}, LABELS)
 
 
 def batch_of(texts: list[str]) -> dict[str, torch.Tensor]:
@@ -97,8 +98,8 @@ def test_the_classifier_pools_and_classifies(bert: Path) -> None:
     labels = Vocab(["体育", "财经"], unknown=False)
     for pooling in ("cls", "mean"):
         with params_folder(bert.parent):
-            model = build_component(
-                "model", {"name": "bert_classifier.v1", "pretrained": bert.name, "pooling": pooling}, {}, labels
+            model = registry.models.build(
+                {"name": "bert_classifier.v1", "pretrained": bert.name, "pooling": pooling}, {}, labels
             )
         batch = batch_of(["球队赢了", "股市大涨了很多"])
         out = model({**batch, "labels": torch.tensor([0, 1])})
@@ -115,4 +116,4 @@ def test_a_folder_that_is_not_a_model_is_refused(tmp_path: Path, bert: Path) -> 
     half = pretrained_problem("half", tmp_path)
     assert "no model.safetensors or pytorch_model.bin, vocab.txt" in half
     with params_folder(tmp_path), pytest.raises(ComponentError, match="not a pretrained model folder"):
-        build_component("model", {"name": "bert_tagger.v1", "pretrained": "half"}, {}, LABELS)
+        registry.models.build({"name": "bert_tagger.v1", "pretrained": "half"}, {}, LABELS)

@@ -12,7 +12,7 @@ import pytest
 import torch
 
 import mtf_lib.models.pair_scorers  # noqa: F401 - registers the pair-scoring components
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.models.pair_types import PairTarget
@@ -33,7 +33,7 @@ def build(bert: Path, name: str, target: PairTarget = SCORE, seed: int = 0, **se
     torch.manual_seed(seed)
     with params_folder(bert.parent):
         section = {"name": name, "pretrained": bert.name, **settings}
-        return build_component("model", section, VOCABS, target, 1, 3).eval()
+        return registry.models.build(section, VOCABS, target, 1, 3).eval()
 
 
 def codepoints(texts: list[str], width: int) -> torch.Tensor:

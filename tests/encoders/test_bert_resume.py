@@ -10,13 +10,13 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.data.batching import BucketBatchSampler
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.tasks.sections import TrainParams
 from mtf_lib.tasks.tagging.features import collate
-from mtf_lib.training.callbacks import Callback
+from mtf_lib.training.callbacks import Callback, position_of
 from mtf_lib.training.trainer import Trainer
 from tests.encoders.tiny_bert import make_tiny_bert
 
@@ -43,7 +43,7 @@ class CrashAt(Callback):
         self.position = position
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, metrics: dict) -> None:
-        if Trainer.position_of(metrics) == self.position:
+        if position_of(metrics) == self.position:
             raise Crash
 
 
@@ -55,8 +55,8 @@ def bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def trainer(bert: Path, checkpoints: Path, callbacks: list, eval_every: int) -> Trainer:
     torch.manual_seed(0)
     with params_folder(bert.parent):
-        model = build_component(
-            "model", {"name": "bert_tagger.v1", "pretrained": bert.name, "encoder_lr": 1e-3}, {}, LABELS
+        model = registry.models.build(
+            {"name": "bert_tagger.v1", "pretrained": bert.name, "encoder_lr": 1e-3}, {}, LABELS
         )
     examples = [example(s) for s in SENTENCES]
     sampler = BucketBatchSampler([len(s) for s in SENTENCES], 4, shuffle=True, seed=7)

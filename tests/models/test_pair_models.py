@@ -13,7 +13,6 @@ import torch
 
 import mtf_lib.models.pair_scorers  # noqa: F401 - registers the pair-scoring components
 from mtf_lib import registry
-from mtf_lib.config import build_component
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.models.pair_head import pair_outputs, valid_pairs
 from mtf_lib.models.pair_loss import cosent
@@ -41,7 +40,7 @@ CONFIGS = {
 def model(config: str, target: PairTarget = SCORE, **settings: Any) -> torch.nn.Module:
     torch.manual_seed(0)
     section = {**CONFIGS[config], **settings}
-    return build_component("model", section, VOCABS, target, N_FEATURES, N_GROUPS).eval()
+    return registry.models.build(section, VOCABS, target, N_FEATURES, N_GROUPS).eval()
 
 
 def example(a: list[int], refs: list[list[int]], context: list[int] = (), group: int = 0, **target: Any) -> dict:
@@ -131,7 +130,7 @@ def test_same_seed_same_model_and_state_dict_round_trip(config: str) -> None:
     first, second = model(config), model(config)
     torch.testing.assert_close(first(batch)["score"], second(batch)["score"], rtol=0, atol=0)
     torch.manual_seed(1)
-    other = build_component("model", CONFIGS[config], VOCABS, SCORE, N_FEATURES, N_GROUPS).eval()
+    other = registry.models.build(CONFIGS[config], VOCABS, SCORE, N_FEATURES, N_GROUPS).eval()
     assert not torch.equal(other(batch)["score"], first(batch)["score"])
     other.load_state_dict(first.state_dict())
     torch.testing.assert_close(other(batch)["score"], first(batch)["score"], rtol=0, atol=0)

@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from mtf_lib import registry
-from mtf_lib.config import build_component
 from mtf_lib.models.transformer_seq2seq import TransformerSeq2Seq
 
 registry.task_types.get("seq2seq").load_components()
@@ -25,7 +24,7 @@ def model(**settings: object) -> TransformerSeq2Seq:
         "dropout": 0.0,
         **settings,
     }
-    return build_component("model", section, 20, 20 if settings.get("share_embeddings") == "all" else 15, 16).eval()
+    return registry.models.build(section, 20, 20 if settings.get("share_embeddings") == "all" else 15, 16).eval()
 
 
 @pytest.mark.parametrize("positions", ["sinusoidal", "learnt"])

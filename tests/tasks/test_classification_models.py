@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from mtf_lib.config import ComponentError, build_component
+from mtf_lib import registry
+from mtf_lib.config import ComponentError
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.models.class_loss import balanced_class_weights
 from mtf_lib.tasks.classification.features import collate
@@ -24,7 +25,7 @@ SMALL = {
 def model(name: str, label_counts: list[int] | None = None, **settings: Any) -> torch.nn.Module:
     torch.manual_seed(0)
     section = {"name": name, **SMALL[name], **settings}
-    return build_component("model", section, VOCABS, VOCABS["labels"], label_counts).eval()
+    return registry.models.build(section, VOCABS, VOCABS["labels"], label_counts).eval()
 
 
 def example(*ids: int, label: int | None = None) -> dict[str, Any]:

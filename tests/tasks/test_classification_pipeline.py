@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from mtf_lib import cli, registry
-from mtf_lib.config import resolve_component, settings_model
+from mtf_lib.config import settings_model
 from mtf_lib.inference import Predictor
 from mtf_lib.inference.bundle import BundleError, read_bundle_meta
 from mtf_lib.plots import read_live_series
@@ -45,7 +45,7 @@ class Run:
 
 def run_pipeline(root: Path, model: dict[str, Any]) -> Run:
     params = make_params(root, {"train.batch_size": 4})
-    params.model = resolve_component("model", model)
+    params.model = registry.models.resolve(model)
     done = run_stages(params, paths_under(root))
     return Run(root, params, done["train"], done["evaluate"])
 
@@ -151,7 +151,7 @@ def test_mtf_stage_runs_a_classification_task(tmp_path: Path, monkeypatch: pytes
 
 def test_an_ensemble_of_classifiers_is_served_as_one(tmp_path: Path) -> None:
     params = make_params(tmp_path, {"train.batch_size": 4, "train.ensemble": 2})
-    params.model = resolve_component("model", {"name": "textcnn.v1", **MODELS["textcnn.v1"]})
+    params.model = registry.models.resolve({"name": "textcnn.v1", **MODELS["textcnn.v1"]})
     done = run_stages(params, paths_under(tmp_path))
     meta = read_bundle_meta(tmp_path / "models" / "model")
     assert meta["ensemble"] == 2 and [m["seed"] for m in meta["members"]] == [42, 43]
@@ -160,7 +160,7 @@ def test_an_ensemble_of_classifiers_is_served_as_one(tmp_path: Path) -> None:
     ]  # the ensemble's own dev scores
     assert sorted(p.name for p in (tmp_path / "models" / "checkpoints").iterdir()) == ["member0", "member1"]
     predictor = Predictor.load(tmp_path / "models" / "model")
-    assert type(predictor.model).__name__ == "ClassifierEnsemble" and len(predictor.model.members) == 2
+    assert type(predictor.model).__name__ == "Ensemble" and len(predictor.model.members) == 2
     [result] = predictor.predict(["女排夺得冠军"])
     assert sum(result["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
     assert done["evaluate"]["test"]["accuracy"] >= 0.6

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mtf_lib.config import resolve_component
+from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.classification.features import tokenize_texts
@@ -100,7 +100,7 @@ def test_preprocess_tsv_with_char_tokens_and_limit(tmp_path: Path) -> None:
     rows = [("ＡＩ　芯片", "科技"), ("股市", "财经"), ("比赛", "体育")]
     files = {s: str(write_tsv(tmp_path / f"{s}.tsv", rows)) for s in ("train", "dev", "test")}
     params = make_params(tmp_path)
-    tsv = resolve_component("reader", {"name": "labelled_csv.v1", "delimiter": "\t", "quoting": False})
+    tsv = registry.readers.resolve({"name": "labelled_csv.v1", "delimiter": "\t", "quoting": False})
     section = params.preprocess.model_copy(update={"format": tsv, "tokenizer": "char.v1", "limit": 2, **files})
     params = params.model_copy(update={"preprocess": section})
     assert preprocess(params, out(tmp_path)) == {"train": 2, "dev": 2, "test": 2}

@@ -49,7 +49,6 @@ import torch
 from torch import nn
 
 from mtf_lib import registry
-from mtf_lib.config import build_component
 
 
 class ConvTagger(nn.Module):
@@ -77,7 +76,7 @@ class ConvTagger(nn.Module):
 @registry.models("conv_tagger.v1", task_type="tagging")
 def conv_tagger(vocabs, labels, *, dim: int = 32, head: registry.losses.ref(task_type="tagging") = "crf_nll.v1"):
     """Our own tagger: char embeddings, one convolution, a CRF."""
-    return ConvTagger(len(vocabs["chars"]), len(labels), dim, build_component("loss", head, len(labels)))
+    return ConvTagger(len(vocabs["chars"]), len(labels), dim, registry.losses.build(head, len(labels)))
 '''
 
 KNOWN_SENTENCE = "张伟毕业于北京大学，现任华为公司工程师。"  # a training sentence of the sample data

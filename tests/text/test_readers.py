@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.text.readers import DataFormatError, TaggedSentence, read_char_tagged, read_jsonl
 from tests.conftest import mirror_dir
@@ -165,13 +166,11 @@ def test_adjacent_entities_are_not_overlapping(tmp_path: Path) -> None:
 
 
 def test_built_in_formats_are_registered_readers() -> None:
-    from mtf_lib import registry
-    from mtf_lib.config import build_component
 
     tagging = set(registry.readers.names(task_type="tagging")) - set(registry.readers.names(task_type="x"))
     assert {"char_tagged.v1", "tagged_jsonl.v1", "conll.v1"} <= tagging
-    assert build_component("reader", "char_tagged.v1") is read_char_tagged
-    assert build_component("reader", "tagged_jsonl.v1") is read_jsonl
+    assert registry.readers.build("char_tagged.v1") is read_char_tagged
+    assert registry.readers.build("tagged_jsonl.v1") is read_jsonl
 
 
 # A CoNLL-2003 file: word, POS, chunk and NER tag, documents opened by -DOCSTART-.
@@ -193,10 +192,9 @@ BRUSSELS NNP B-NP B-LOC
 
 
 def test_conll_reads_an_english_conll_2003_file(tmp_path: Path) -> None:
-    from mtf_lib.config import build_component
     from mtf_lib.text.schemes import spans_from_tags
 
-    reader = build_component("reader", {"name": "conll.v1", "join": " "})
+    reader = registry.readers.build({"name": "conll.v1", "join": " "})
     sentences = list(reader(_write(tmp_path / "eng.train", CONLL_2003), "BIO"))
     texts = ["".join(s.chars) for s in sentences]
     assert texts == ["EU rejects German call .", "Peter Blackburn", "BRUSSELS"]
@@ -207,10 +205,9 @@ def test_conll_reads_an_english_conll_2003_file(tmp_path: Path) -> None:
 
 
 def test_conll_reads_a_chinese_char_file_with_an_extra_column(tmp_path: Path) -> None:
-    from mtf_lib.config import build_component
 
     text = "张\tNR\tB-PER\n伟\tNR\tE-PER\n去\tVV\tO\n北\tNR\tB-LOC\n京\tNR\tE-LOC\n\n好\tVA\tO\n"
-    reader = build_component("reader", {"name": "conll.v1", "tag_column": 2, "separator": "\t"})
+    reader = registry.readers.build({"name": "conll.v1", "tag_column": 2, "separator": "\t"})
     sentences = list(reader(_write(tmp_path / "zh.conll", text), "BMES"))
     assert sentences == [
         TaggedSentence(list("张伟去北京"), ["B-PER", "E-PER", "O", "B-LOC", "E-LOC"]),
@@ -227,8 +224,7 @@ def test_conll_reads_a_chinese_char_file_with_an_extra_column(tmp_path: Path) ->
     ],
 )
 def test_conll_errors_name_file_and_line(tmp_path: Path, text: str, settings: dict, problem: str) -> None:
-    from mtf_lib.config import build_component
 
-    reader = build_component("reader", {"name": "conll.v1", **settings})
+    reader = registry.readers.build({"name": "conll.v1", **settings})
     with pytest.raises(DataFormatError, match=problem):
         list(reader(_write(tmp_path / "zh.conll", text), "BIO"))

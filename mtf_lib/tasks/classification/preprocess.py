@@ -7,7 +7,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
 from mtf_lib.layout import StagePaths
@@ -22,7 +22,7 @@ def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
     Every split is read and checked before anything is written: a bad file leaves no outputs.
     """
     params = params.preprocess
-    reader = build_component("reader", params.format)
+    reader = registry.readers.build(params.format)
     splits = {split: read_split(reader, Path(getattr(params, split)), split, params) for split in SPLITS}
     for split, items in splits.items():
         texts, tokens = tokenize_texts([i.text for i in items], params.tokenizer, params.normalize, params.workers)

@@ -8,7 +8,7 @@ from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.distill.objective import ClassificationDistillation
 from mtf_lib.layout import StagePaths
-from mtf_lib.models.class_ensemble import ClassifierEnsemble
+from mtf_lib.models.ensemble import Ensemble
 from mtf_lib.tasks.classification.dataset import EncodedSplit, encode_split
 from mtf_lib.tasks.classification.features import collate
 from mtf_lib.tasks.classification.infer import class_probabilities
@@ -56,7 +56,7 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         lengths,
         collate,
         evaluate,
-        ClassifierEnsemble,
+        Ensemble,
         objective,
     )
     if dist.is_main:

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import ParamsError, build_component
+from mtf_lib import registry
+from mtf_lib.config import ParamsError
 from mtf_lib.errors import InputError
 from mtf_lib.graph.store import GraphStore, GraphUnavailable, open_store
 from mtf_lib.io import write_json
@@ -58,7 +59,7 @@ def _load(store: GraphStore, params: Any) -> tuple[dict[str, Any], dict[str, int
         seen = names[:n].count(section["name"])
         key = f"{section['name']}#{seen + 1}" if seen else section["name"]
         try:
-            loaded[key] = build_component("graph_builder", section, store, schema, params.task.folder)
+            loaded[key] = registry.graph_builders.build(section, store, schema, params.task.folder)
         except InputError as error:
             raise InputError(f"graph.builders[{n}] ({section['name']}): {error}") from None
     return loaded, store.counts()

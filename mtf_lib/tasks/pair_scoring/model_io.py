@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.inference.bundle import load_model_bundle, save_model_bundle
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
@@ -18,7 +18,7 @@ def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab], meta: di
     from mtf_lib.models.pair_types import PairTarget
 
     target = PairTarget(meta["target"]["kind"], tuple(vocabs["labels"].tokens) if "labels" in vocabs else ())
-    return build_component("model", model_params, vocabs, target, meta["n_features"], len(vocabs["groups"]))
+    return registry.models.build(model_params, vocabs, target, meta["n_features"], len(vocabs["groups"]))
 
 
 def save_pair_bundle(
@@ -33,9 +33,9 @@ def save_pair_bundle(
 
 def load_pair_bundle(directory: Path) -> tuple[Any, PairEncoder, dict[str, Any]]:
     """(model, the encoder of its requests, meta)."""
-    from mtf_lib.tasks.pair_scoring.ensemble import PairEnsemble
+    from mtf_lib.models.ensemble import Ensemble
 
-    model, vocabs, meta = load_model_bundle(directory, build_model, PairEnsemble)
+    model, vocabs, meta = load_model_bundle(directory, build_model, Ensemble)
     overlap = None
     if (Path(directory) / OVERLAP_DIR).is_dir():
         from mtf_lib.text.overlap import OverlapFeatures

@@ -8,7 +8,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
 from mtf_lib.layout import StagePaths
@@ -21,7 +21,7 @@ def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
     """Write ``<preprocessed>/<split>.jsonl``; return pairs per split. Every split is read and
     checked before anything is written: a bad file leaves no outputs."""
     pp = params.preprocess
-    reader = build_component("reader", pp.format)
+    reader = registry.readers.build(pp.format)
     splits = {split: read_split(reader, Path(getattr(pp, split)), split, pp) for split in SPLITS if getattr(pp, split)}
     if "dev" not in splits:
         splits["train"], splits["dev"] = cut_dev(splits["train"], pp.dev_fraction, pp.split_seed)

@@ -12,12 +12,12 @@ import numpy as np
 from mtf_lib import registry
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.layout import StagePaths
+from mtf_lib.models.ensemble import Ensemble
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.fitting import bundle_meta, distributed, fit_members, write_dev_metrics
 from mtf_lib.tasks.pair_scoring.dataset import encoder_for
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
 from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
-from mtf_lib.tasks.pair_scoring.ensemble import PairEnsemble
 from mtf_lib.tasks.pair_scoring.features import collate
 from mtf_lib.tasks.pair_scoring.infer import pair_outputs
 from mtf_lib.tasks.pair_scoring.model_io import build_model, save_pair_bundle
@@ -81,7 +81,7 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         train_set.lengths(),
         collate,
         lambda m: scored(m)[0],
-        PairEnsemble,
+        Ensemble,
     )
     if dist.is_main:
         dev_metrics = fitted.dev_metrics

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.inference.bundle import load_model_bundle, save_model_bundle
 from mtf_lib.tasks.seq2seq.vocab import SidesVocab
 
@@ -14,7 +14,7 @@ from mtf_lib.tasks.seq2seq.vocab import SidesVocab
 def build_model(model_params: dict[str, Any], vocabs: Any, meta: dict[str, Any]) -> Any:
     """``meta["vocab"]``: the sides' sizes; ``meta["dataset"]["max_len"]``: pieces per sentence."""
     sizes = meta["vocab"]
-    return build_component("model", model_params, sizes["source"], sizes["target"], meta["dataset"]["max_len"])
+    return registry.models.build(model_params, sizes["source"], sizes["target"], meta["dataset"]["max_len"])
 
 
 def sizes_of(vocab: SidesVocab) -> dict[str, int]:

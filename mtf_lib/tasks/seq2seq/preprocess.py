@@ -11,7 +11,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
 from mtf_lib.layout import StagePaths
@@ -24,7 +24,7 @@ def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
     """Write ``<preprocessed>/<split>.jsonl``; return pairs per split and the pairs dropped.
     Every file is read and checked before anything is written: a bad file leaves no outputs."""
     pp = params.preprocess
-    reader = build_component("reader", pp.format)
+    reader = registry.readers.build(pp.format)
     given = {
         split: read_split(reader, Path(getattr(pp, split)), split, pp.limit) for split in SPLITS if getattr(pp, split)
     }

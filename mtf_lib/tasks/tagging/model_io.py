@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.inference.bundle import load_model_bundle, save_model_bundle
 
 
 def build_model(model_params: dict[str, Any], vocabs: dict[str, Vocab], meta: dict[str, Any] | None = None) -> Any:
-    return build_component("model", model_params, vocabs, vocabs["labels"])
+    return registry.models.build(model_params, vocabs, vocabs["labels"])
 
 
 def save_tagging_bundle(directory: Path, model: Any, vocabs: dict[str, Vocab], meta: dict[str, Any]) -> Path:

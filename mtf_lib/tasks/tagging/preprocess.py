@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.config import build_component
+from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.io import atomic_write
 from mtf_lib.layout import StagePaths
@@ -25,7 +25,7 @@ def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
     anything is written: a bad file leaves no outputs.
     """
     params, out_dir = params.preprocess, paths.preprocessed
-    reader = build_component("reader", params.format)
+    reader = registry.readers.build(params.format)
     splits = {split: read_split(reader, Path(getattr(params, split)), split, params) for split in SPLITS}
     for split, sentences in splits.items():
         records = text_records(["".join(s.chars) for s in sentences], params)
