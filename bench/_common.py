@@ -111,10 +111,8 @@ def hand_optimizer(model: Any, tp: Any, total_steps: int) -> tuple[Any, Any]:
 
     seed_everything(tp.seed)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = registry.optimizers.get(tp.optimizer)(params, lr=tp.lr, weight_decay=tp.weight_decay)
-    scheduler = registry.schedulers.get(tp.scheduler)(
-        optimizer, total_steps=total_steps, warmup_steps=int(tp.warmup_ratio * total_steps)
-    )
+    optimizer = registry.optimizers.build(tp.optimizer, params, tp.lr, tp.weight_decay)
+    scheduler = registry.schedulers.build(tp.scheduler, optimizer, total_steps, int(tp.warmup_ratio * total_steps))
     return optimizer, scheduler
 
 

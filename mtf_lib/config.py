@@ -201,17 +201,16 @@ class ComponentRef:
             expected = f"expected a registered {kind} name or a mapping with its name"
             raise ComponentError([("", f"{expected}, got {value!r}")])
         name = section.get("name")
+        at = "" if isinstance(value, str) else "name"  # a bare name's problem is the value's own
         if name is None:
-            raise ComponentError([("name", f"required key is missing (registered: {', '.join(reg.names(**wanted))})")])
+            raise ComponentError([(at, f"required key is missing (registered: {', '.join(reg.names(**wanted))})")])
         if not isinstance(name, str) or name not in reg:
-            raise ComponentError([("name", reg.unknown_message(name))])
+            raise ComponentError([(at, reg.unknown_message(name))])
         for tag, want in wanted.items():
             made_for = reg.tags(name).get(tag)
             if made_for is not None and made_for != want:
                 fitting = ", ".join(reg.names(**wanted))
-                raise ComponentError(
-                    [("name", f"{name!r} is a {made_for} {kind}; a {want} task needs one of: {fitting}")]
-                )
+                raise ComponentError([(at, f"{name!r} is a {made_for} {kind}; a {want} task needs one of: {fitting}")])
         model = settings_model(reg.get(name))
         settings = {k: v for k, v in section.items() if k != "name"}
         try:

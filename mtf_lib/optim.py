@@ -1,11 +1,21 @@
-"""Registered optimizers and learning-rate schedules (torch imported when one is built)."""
+"""Registered optimizers and learning-rate schedules (torch imported when one is built).
+
+``train.optimizer`` and ``train.scheduler`` name one (``adam.v1``) or give it with its own
+settings (``{name: sgd.v1, momentum: 0.8}``); the learning rate, weight decay and warm-up are the
+train section's, shared by every optimizer and schedule (and swept as ``train.lr``).
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
 
 from mtf_lib import registry
+
+Beta = Annotated[float, Field(ge=0, lt=1, description="Adam's moment decay")]
+Eps = Annotated[float, Field(gt=0, description="added to the denominator, for stability")]
 
 if TYPE_CHECKING:
     import torch
@@ -13,19 +23,23 @@ if TYPE_CHECKING:
 
 
 @registry.optimizers("adam.v1")
-def adam(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+def adam(
+    params, lr: float, weight_decay: float = 0.0, *, beta1: Beta = 0.9, beta2: Beta = 0.999, eps: Eps = 1e-8
+) -> torch.optim.Optimizer:  # noqa: ANN001,E501
     """Adam (L2 weight decay added to the gradient)."""
     import torch
 
-    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay, betas=(beta1, beta2), eps=eps)
 
 
 @registry.optimizers("adamw.v1")
-def adamw(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+def adamw(
+    params, lr: float, weight_decay: float = 0.0, *, beta1: Beta = 0.9, beta2: Beta = 0.999, eps: Eps = 1e-8
+) -> torch.optim.Optimizer:  # noqa: ANN001,E501
     """AdamW (decoupled weight decay)."""
     import torch
 
-    return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay, betas=(beta1, beta2), eps=eps)
 
 
 def _fused(make, params, **settings):  # noqa: ANN001, ANN202
@@ -39,28 +53,39 @@ def _fused(make, params, **settings):  # noqa: ANN001, ANN202
 
 
 @registry.optimizers("adam.v2")
-def adam_v2(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+def adam_v2(
+    params, lr: float, weight_decay: float = 0.0, *, beta1: Beta = 0.9, beta2: Beta = 0.999, eps: Eps = 1e-8
+) -> torch.optim.Optimizer:  # noqa: ANN001,E501
     """Adam (L2 weight decay) in one fused kernel: adam.v1's update, several times faster per
     step for models of many tensors (a transformer); float rounding differs from adam.v1's."""
     import torch
 
-    return _fused(torch.optim.Adam, params, lr=lr, weight_decay=weight_decay)
+    return _fused(torch.optim.Adam, params, lr=lr, weight_decay=weight_decay, betas=(beta1, beta2), eps=eps)
 
 
 @registry.optimizers("adamw.v2")
-def adamw_v2(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
+def adamw_v2(
+    params, lr: float, weight_decay: float = 0.0, *, beta1: Beta = 0.9, beta2: Beta = 0.999, eps: Eps = 1e-8
+) -> torch.optim.Optimizer:  # noqa: ANN001,E501
     """AdamW (decoupled weight decay) in one fused kernel: adamw.v1's update, faster (see adam.v2)."""
     import torch
 
-    return _fused(torch.optim.AdamW, params, lr=lr, weight_decay=weight_decay)
+    return _fused(torch.optim.AdamW, params, lr=lr, weight_decay=weight_decay, betas=(beta1, beta2), eps=eps)
 
 
 @registry.optimizers("sgd.v1")
-def sgd(params, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:  # noqa: ANN001
-    """SGD with momentum 0.9."""
+def sgd(
+    params,  # noqa: ANN001
+    lr: float,
+    weight_decay: float = 0.0,
+    *,
+    momentum: Annotated[float, Field(ge=0, lt=1)] = 0.9,
+    nesterov: bool = False,
+) -> torch.optim.Optimizer:
+    """SGD with momentum (``nesterov``: Nesterov's)."""
     import torch
 
-    return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
+    return torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay)
 
 
 def _warmup(step: int, warmup: int) -> float | None:

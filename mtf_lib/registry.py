@@ -22,9 +22,10 @@ imports no other task type's code, and serving a model never imports training co
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Annotated, Any
 
 from mtf_lib import config
@@ -77,6 +78,23 @@ class Registry:
             raise ValueError(f"{self.kind} {name!r} is already registered by {_qualname(existing)}")
         self._entries[name] = func
         self._tags[name] = tags
+
+    def unregister(self, name: str) -> Any:
+        """Remove ``name`` (a test's own entry, a module about to be reloaded); its factory."""
+        self._tags.pop(name, None)
+        return self._entries.pop(name)
+
+    @contextlib.contextmanager
+    def replaced(self, name: str, func: Any) -> Iterator[None]:
+        """``name`` resolves to ``func`` (with the same tags) inside the block; the registered
+        factory is back after it (a test of what a changed component does)."""
+        self._find(name)
+        original, tags = self._entries[name], self._tags.get(name, {})
+        self._entries[name] = func
+        try:
+            yield
+        finally:
+            self._entries[name], self._tags[name] = original, tags
 
     def get(self, name: str) -> Any:
         if not self._find(name):

@@ -125,7 +125,7 @@ SMALL_RUN = {
     "train.epochs": 4,
     "train.batch_size": 8,
     "train.lr": 0.01,
-    "train.patience": 0,
+    "train.callbacks": [{"name": "early_stopping.v1", "patience": 0}, "dvclive.v1"],
     "train.ensemble": 2,  # the flagship trains an ensemble: keep that path in the end-to-end tests
 }
 

@@ -83,7 +83,7 @@ def test_a_sub_component_carries_its_own_settings(tmp_path: Path) -> None:
             {"name": "token_cross_entropy.v1", "label_smoothing": 2},
             "model.head.label_smoothing: Input should be less than 1 (got 2)",
         ),
-        ("cross_entropy.v1", "model.head.name: 'cross_entropy.v1' is a classification loss; a tagging task needs one"),
+        ("cross_entropy.v1", "model.head: 'cross_entropy.v1' is a classification loss; a tagging task needs one"),
         ({"label_smoothing": 0.1}, "model.head.name: required key is missing (registered: crf_nll.v1, token_cross"),
         (3, "model.head: expected a registered loss name or a mapping with its name, got 3"),
     ],

@@ -39,7 +39,7 @@ def user_model() -> Iterator[Any]:
         return {"vocabs": vocabs, "labels": labels, "hidden": hidden, "dropout": dropout}
 
     yield my_tagger
-    registry.models._entries.pop(USER_NAME, None)
+    registry.models.unregister(USER_NAME)
 
 
 def write_params(path: Path, model: dict[str, Any]) -> Path:

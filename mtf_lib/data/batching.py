@@ -8,6 +8,7 @@ happens within that share.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -135,3 +136,19 @@ class TokenBatchSampler(BucketBatchSampler):
 
     def __len__(self) -> int:
         return len(self._batches())
+
+
+class FirstBatches:
+    """The first ``count`` batches of ``sampler`` in each epoch (``train.fast_dev_run``)."""
+
+    def __init__(self, sampler: BucketBatchSampler, count: int) -> None:
+        self.sampler, self.count = sampler, count
+
+    def set_epoch(self, epoch: int) -> None:
+        self.sampler.set_epoch(epoch)
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return itertools.islice(iter(self.sampler), self.count)
+
+    def __len__(self) -> int:
+        return min(self.count, len(self.sampler))

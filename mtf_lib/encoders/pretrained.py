@@ -58,6 +58,16 @@ def download_hint(value: str) -> str:
     return f"hf download {name} --local-dir {value}"
 
 
+def is_hub_id(value: str) -> bool:
+    """Whether ``model.pretrained`` reads as a hub id (``org/name``, one slash at most) rather than
+    a folder of the task (one under resources/, models/ or data/ is always a folder)."""
+    return (
+        value.count("/") <= 1
+        and HUB_ID.fullmatch(value) is not None
+        and not value.startswith(("resources", "models", "data"))
+    )
+
+
 def pretrained_problem(value: str, folder: Path) -> str | None:
     """What is wrong with ``model.pretrained`` (a folder relative to ``folder``, or a hub id), or None."""
     path = folder / value
@@ -75,7 +85,7 @@ def pretrained_problem(value: str, folder: Path) -> str | None:
         return None
     if path.exists():
         return f"{value} is a file, not a model folder"
-    if value.count("/") <= 1 and HUB_ID.fullmatch(value) and not value.startswith(("resources", "models", "data")):
+    if is_hub_id(value):
         return None  # a hub id: transformers resolves it when the train stage runs (network needed)
     return f"no model folder {value} (relative to the task folder); download one: {download_hint(value)}"
 

@@ -119,12 +119,10 @@ def trained_model_pipeline(
 def pretrained_deps(params: Any) -> list[str]:
     """A pretrained encoder's folder (``model.pretrained``) when it is a path of the task: a new
     download or fine-tuned encoder there retrains; a hub id or installed package is no file dep."""
-    from mtf_lib.encoders.pretrained import HUB_ID
+    from mtf_lib.encoders.pretrained import is_hub_id
 
     pretrained = value_of(params, "model.pretrained")
-    # The validation's rule (encoders.pretrained.pretrained_problem): a hub id has one slash at most.
-    hub = isinstance(pretrained, str) and pretrained.count("/") <= 1 and bool(HUB_ID.fullmatch(pretrained))
-    local = isinstance(pretrained, str) and not (hub and not pretrained.startswith(("resources", "models", "data")))
+    local = isinstance(pretrained, str) and not is_hub_id(pretrained)  # the validation's rule
     return interpolated(params, ["model.pretrained"]) if local else []
 
 

@@ -1,15 +1,17 @@
-"""The training run every task type shares: distributed set-up, batching, Trainer, callbacks,
-ensemble members, and the kept model's dev scores.
+"""The train stage every task type shares: threads, distributed set-up, batching, Trainer,
+callbacks, ensemble members, the bundle's meta and the kept model's dev scores.
 
-A task type's train stage prepares its data, a model builder and its dev evaluation, then calls
-``fit_members``; it saves the bundle when ``dist.is_main``, and ``write_dev_metrics`` reads back
-from the bundle what the kept model scored on dev, for the stage's metrics file.
+A task type supplies only what is its own, as a ``TrainPlan`` made from the params and the
+stage's paths (its data set, a model builder, its collate, how it scores dev, how it saves its
+bundle), and its train stage is ``train_stage(its_plan)``: the stage runs the plan's members
+through ``fit_members``, saves the bundle on rank 0, and ``write_dev_metrics`` reads back from
+the bundle what the kept model scored on dev, for the stage's metrics file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,18 +20,72 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from mtf_lib import registry
-from mtf_lib.data.batching import BucketBatchSampler, TokenBatchSampler
+from mtf_lib.data.batching import BucketBatchSampler, FirstBatches, TokenBatchSampler
 from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import run_hash, task_dir
 from mtf_lib.tasks.sections import monitor_maximized
+from mtf_lib.training.callbacks import keyed
 from mtf_lib.training.distributed import DistInfo, init_distributed, launch_info, shutdown
 from mtf_lib.training.fingerprint import data_hash
 from mtf_lib.training.seed import seed_everything
+from mtf_lib.training.threads import set_threads
 from mtf_lib.training.trainer import FitResult, Objective, Trainer, model_loss
 
 T = TypeVar("T")
 NOT_SCORES = ("epoch", "train_loss")  # in a Trainer's best metrics beside the dev scores
+
+
+@dataclass
+class TrainPlan:
+    """What a task type's train stage is made of; ``train_stage`` does the rest.
+
+    ``train_set``: indexable examples (``lengths``: each one's size, for bucketing) that
+    ``collate`` makes batches of; ``build``: a fresh model (one per ensemble member);
+    ``score_dev``: the metric's dev scores of a model; ``combine``: members into one model;
+    ``objective``: the Trainer's loss (distillation); ``meta``: the type's own entries of
+    bundle.json; ``save(fitted, meta)``: writes the bundle of the kept model (``fitted.model``).
+    """
+
+    train_set: Any
+    lengths: Sequence[int]
+    build: Callable[[], nn.Module]
+    collate: Callable[[list], dict]
+    score_dev: Callable[[nn.Module], dict[str, float]]
+    save: Callable[[Members, dict[str, Any]], None]
+    combine: Callable[[list[nn.Module]], nn.Module] | None = None
+    objective: Objective = model_loss
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def train_stage(plan: Callable[[Any, StagePaths], TrainPlan]) -> Callable[[Any, StagePaths], dict[str, Any]]:
+    """The train stage of a task type whose ``plan(params, paths)`` says what is its own."""
+
+    def train(params: Any, paths: StagePaths) -> dict[str, Any]:
+        set_threads(params.train.threads)
+
+        def run(dist: DistInfo) -> int:
+            own = plan(params, paths)
+            fitted = fit_members(
+                params,
+                paths,
+                dist,
+                own.build,
+                own.train_set,
+                own.lengths,
+                own.collate,
+                own.score_dev,
+                own.combine,
+                own.objective,
+            )
+            if dist.is_main:
+                own.save(fitted, bundle_meta(params, fitted, paths.bundle, **own.meta))
+            return fitted.resumed_from_epoch
+
+        return write_dev_metrics(paths, distributed(run))
+
+    train.__doc__ = plan.__doc__
+    return train
 
 
 def distributed(run: Callable[[DistInfo], T]) -> T:
@@ -58,9 +114,11 @@ def fit_task(
     """Fit ``model`` on length-bucketed batches of ``train_set`` (of ``train.batch_size`` examples,
     or of ``train.max_tokens`` tokens where the task type has that setting), resuming from checkpoints."""
     tp = params.train
-    sampler = batch_sampler(tp, lengths, dist)
+    sampler: Any = batch_sampler(tp, lengths, dist)
+    if tp.fast_dev_run:  # a smoke run of every part: one epoch of a few batches, dev scored once
+        sampler, tp = FirstBatches(sampler, tp.fast_dev_run), tp.model_copy(update={"epochs": 1})
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
-    callbacks = [registry.callbacks.get(name)(tp, live_dir) for name in tp.callbacks]
+    callbacks = keyed([(section["name"], registry.callbacks.build(section, live_dir)) for section in tp.callbacks])
     trainer = Trainer(
         model,
         loader,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, PrivateAttr
+from pydantic import Field, PlainValidator, PrivateAttr, model_validator
 
 from mtf_lib import registry
 from mtf_lib.config import Section
@@ -69,23 +69,34 @@ class TrainParams(TorchThreads):
     epochs: PositiveInt = 30
     batch_size: PositiveInt = 32
     lr: Annotated[float, Field(gt=0, le=10)] = 1e-3
-    optimizer: registry.optimizers.name_type = "adam.v1"
+    optimizer: registry.optimizers.ref() = Field("adam.v1", description="a name, or {name, its settings}")
     weight_decay: Annotated[float, Field(ge=0)] = 0.0
-    scheduler: registry.schedulers.name_type = "linear.v1"
+    scheduler: registry.schedulers.ref() = "linear.v1"
     warmup_ratio: Annotated[float, Field(ge=0, lt=1)] = 0.0
     grad_accum: PositiveInt = 1
     clip_norm: Annotated[float, Field(ge=0, description="0: no clipping")] = 5.0
     amp: Literal["none", "bf16", "fp16"] = "none"
     monitor: str = Field("f1", description="the dev score that picks the kept epoch: one of evaluate.metric's scores")
-    patience: Annotated[int, Field(ge=0, description="0: no early stopping")] = 5
     ema_decay: Annotated[
         float, Field(ge=0, lt=1, description="0: off; else dev scores and the saved model use the weights' EMA")
     ] = 0.0
-    callbacks: list[registry.callbacks.name_type] = ["early_stopping.v1", "dvclive.v1"]
+    callbacks: list[registry.callbacks.ref()] = Field(
+        ["early_stopping.v1", "dvclive.v1"],
+        description="names, or {name, its settings}: {name: early_stopping.v1, patience: 8}",
+    )
     ensemble: Annotated[
         int,
         Field(ge=1, le=16, description="models trained with seeds seed, seed+1, ...; served as one model"),
     ] = 1
+    fast_dev_run: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="N > 0: one epoch of N batches and one dev evaluation, a smoke run of the whole "
+            "pipeline in seconds (the model is not for use); 0: off",
+            json_schema_extra=SHAPING_WHEN_SET,
+        ),
+    ] = 0
     eval_every: Annotated[
         int,
         Field(
@@ -94,6 +105,17 @@ class TrainParams(TorchThreads):
             json_schema_extra=SHAPING_WHEN_SET,
         ),
     ] = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_settings(cls, data: Any) -> Any:
+        """Say where a setting went (params files written for earlier versions)."""
+        if isinstance(data, dict) and "patience" in data:
+            raise ValueError(
+                "train.patience is now the early_stopping.v1 callback's own setting: remove it and write "
+                f"callbacks: [{{name: early_stopping.v1, patience: {data['patience']}}}, dvclive.v1]"
+            )
+        return data
 
 
 class DistillParams(Section):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
+
+from pydantic import Field
 
 from mtf_lib import registry
 
@@ -12,6 +15,19 @@ from mtf_lib import registry
 def position_of(metrics: dict[str, float]) -> int:
     """Where an evaluation was made: its optimizer step (``train.eval_every``), else its epoch."""
     return int(metrics.get("step", metrics["epoch"]))
+
+
+def keyed(callbacks: Sequence[tuple[str, Callback]]) -> dict[str, Callback]:
+    """Callbacks under the keys their checkpoint state is saved under: each one's name (a
+    registered name, or its class's), ``name#2`` for a second of the same name."""
+    out: dict[str, Callback] = {}
+    for name, callback in callbacks:
+        key, n = name, 1
+        while key in out:
+            n += 1
+            key = f"{name}#{n}"
+        out[key] = callback
+    return out
 
 
 class Trainer(Protocol):
@@ -102,12 +118,14 @@ class DvcLiveLogger(Callback):
 
 
 @registry.callbacks("early_stopping.v1")
-def early_stopping(settings: Any, out_dir: Path) -> Callback:
-    """Stop after ``train.patience`` epochs without a better ``train.monitor`` on dev."""
-    return EarlyStopping(settings.patience)
+def early_stopping(
+    live_dir: Path, *, patience: Annotated[int, Field(ge=0, description="0: never stop early")] = 5
+) -> Callback:
+    """Stop after ``patience`` evaluations without a better ``train.monitor`` on dev."""
+    return EarlyStopping(patience)
 
 
 @registry.callbacks("dvclive.v1")
-def dvclive_logger(settings: Any, out_dir: Path) -> Callback:
+def dvclive_logger(live_dir: Path) -> Callback:
     """Log per-epoch train loss and dev metrics under ``<metrics dir>/train`` for ``dvc plots``."""
-    return DvcLiveLogger(out_dir)
+    return DvcLiveLogger(live_dir)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import math
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from mtf_lib import registry
-from mtf_lib.training.callbacks import Callback, position_of
+from mtf_lib.training.callbacks import Callback, keyed, position_of
 from mtf_lib.training.checkpoint import load_checkpoint, save_checkpoint
 from mtf_lib.training.device import amp_dtype, resolve_device
 from mtf_lib.training.distributed import DistInfo, barrier
@@ -64,7 +64,7 @@ class Trainer:
         settings: Any,
         checkpoint_dir: str | Path,
         run_hash: str,
-        callbacks: list[Callback] | None = None,
+        callbacks: Mapping[str, Callback] | Sequence[Callback] | None = None,
         dist: DistInfo | None = None,
         progress: bool = True,
         maximize: bool = True,
@@ -87,18 +87,19 @@ class Trainer:
         self.evaluate = evaluate
         self.checkpoint_dir = Path(checkpoint_dir)
         self.run_hash = run_hash
-        self.callbacks = callbacks or []
+        # Keyed, so a checkpoint's callback state goes back to the same callback (not by position).
+        given = callbacks or {}
+        self.callbacks = dict(given) if isinstance(given, Mapping) else keyed([(type(c).__name__, c) for c in given])
         self.progress = progress
         self.amp_dtype = amp_dtype(settings.amp, self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype is torch.float16)
         groups = parameter_groups(model, settings.lr, settings.weight_decay)
-        self.optimizer = registry.optimizers.get(settings.optimizer)(
-            groups, lr=settings.lr, weight_decay=settings.weight_decay
-        )
+        # A name or {name, its settings}; the learning rate and weight decay are the train section's.
+        self.optimizer = registry.optimizers.build(settings.optimizer, groups, settings.lr, settings.weight_decay)
         self.steps_per_epoch = math.ceil(len(train_loader) / settings.grad_accum)  # type: ignore[arg-type]
         total = self.steps_per_epoch * settings.epochs
-        self.scheduler = registry.schedulers.get(settings.scheduler)(
-            self.optimizer, total_steps=total, warmup_steps=int(settings.warmup_ratio * total)
+        self.scheduler = registry.schedulers.build(
+            settings.scheduler, self.optimizer, total, int(settings.warmup_ratio * total)
         )
         self.wrapped: nn.Module = self.model
         if self.dist.enabled:
@@ -125,7 +126,7 @@ class Trainer:
 
     def fit(self, resume: bool = True) -> FitResult:
         resumed_from = self._resume() if resume else 0
-        for cb in self.callbacks:
+        for cb in self.callbacks.values():
             cb.on_fit_start(self)
         while not self.should_stop:
             if self.batches_done == 0:
@@ -142,7 +143,7 @@ class Trainer:
                 self._evaluation()
             else:
                 self._save()  # the epoch boundary, so a resume starts the next epoch
-        for cb in self.callbacks:
+        for cb in self.callbacks.values():
             cb.on_fit_end(self)
         if self.best_state is not None:
             self.model.load_state_dict(self.best_state)
@@ -169,7 +170,7 @@ class Trainer:
             f"{where}: train_loss {loss:.4f} "
             + " ".join(f"{k} {v:.4f}" for k, v in metrics.items() if k not in ("epoch", "step", "train_loss"))
         )
-        for cb in self.callbacks:
+        for cb in self.callbacks.values():
             cb.on_epoch_end(self, self.epoch, metrics)
         self._save()
 
@@ -275,7 +276,7 @@ class Trainer:
             "best_state": self.best_state,
             "history": self.history,
             "should_stop": self.should_stop,
-            "callbacks": [cb.state_dict() for cb in self.callbacks],
+            "callbacks": {key: cb.state_dict() for key, cb in self.callbacks.items()},
             "ema": self.ema.state_dict() if self.ema is not None else None,
         }
 
@@ -320,8 +321,9 @@ class Trainer:
         self.best_state = deepcopy(state["best_state"])
         self.history = state["history"]
         self.should_stop = state["should_stop"]
-        for cb, cb_state in zip(self.callbacks, state["callbacks"], strict=True):
-            cb.load_state_dict(cb_state)
+        for key, cb in self.callbacks.items():
+            if key in state["callbacks"]:
+                cb.load_state_dict(state["callbacks"][key])
         where = f"epoch {self.epoch}" + (f", batch {self.batches_done}" if self.batches_done else "")
         self.log(f"resumed from {self.checkpoint_dir} at {where} (step {self.global_step})")
         return self.epoch - (1 if self.batches_done else 0)

@@ -123,5 +123,6 @@ def make_params(tmp_path: Path, overrides: dict[str, Any] | None = None) -> Any:
         data["preprocess"][split] = str(write_jsonl(tmp_path / "raw" / f"{split}.jsonl", rows))
     data["preprocess"]["workers"] = 1
     data["model"].update(embed_dim=32, filters=16, dropout=0.1)
-    data["train"].update(device="cpu", epochs=4, batch_size=8, lr=0.01, patience=0)
+    data["train"].update(device="cpu", epochs=4, batch_size=8, lr=0.01)
+    data["train"]["callbacks"] = [{"name": "early_stopping.v1", "patience": 0}, "dvclive.v1"]
     return validate(SCHEMA, with_settings(data, overrides or {}), "test params")

@@ -87,12 +87,12 @@ def test_a_tagging_model_is_refused(tmp_path: Path) -> None:
         (
             "preprocess",
             {"format": "labeled_csv.v1"},
-            ("preprocess.format.name: unknown reader 'labeled_csv.v1'", "did you mean 'labelled_csv.v1'?"),
+            ("preprocess.format: unknown reader 'labeled_csv.v1'", "did you mean 'labelled_csv.v1'?"),
         ),
         (
             "preprocess",
             {"format": "char_tagged.v1"},
-            ("preprocess.format.name: 'char_tagged.v1' is a tagging reader", "labelled_csv.v1, labelled_jsonl.v1"),
+            ("preprocess.format: 'char_tagged.v1' is a tagging reader", "labelled_csv.v1, labelled_jsonl.v1"),
         ),
         (
             "preprocess",

@@ -7,8 +7,6 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from mtf_lib import registry
 from mtf_lib.params import load_params
 from mtf_lib.tasks.common import marked_settings, run_hash, shaping_hash
@@ -49,7 +47,7 @@ def test_every_setting_but_the_marked_few_is_hashed() -> None:
     assert shaping_hash({**dumped, "distill": {"alpha": 0.5}}, schema) != base
 
 
-def test_a_changed_default_in_code_changes_the_filled_settings_and_the_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_default_in_code_changes_the_filled_settings_and_the_hash() -> None:
     params = load_params(REPO / "params.yaml")
     assert "unk_dropout" not in (REPO / "params.yaml").read_text(encoding="utf-8")  # a default, not written
     assert params.model["unk_dropout"] == 0.0
@@ -64,8 +62,8 @@ def test_a_changed_default_in_code_changes_the_filled_settings_and_the_hash(monk
     new_default.__signature__ = signature.replace(
         parameters=[p.replace(default=0.1) if p.name == "unk_dropout" else p for p in signature.parameters.values()]
     )
-    monkeypatch.setitem(registry.models._entries, "bilstm_crf.v1", new_default)
-    again = load_params(REPO / "params.yaml")
+    with registry.models.replaced("bilstm_crf.v1", new_default):
+        again = load_params(REPO / "params.yaml")
     assert again.model["unk_dropout"] == 0.1
     assert run_hash(again) != run_hash(params)
 

@@ -14,6 +14,7 @@ import yaml
 
 from mtf_lib.config import ParamsError
 from mtf_lib.params import load_params
+from mtf_lib.tasks import common, fitting
 from mtf_lib.training.threads import available_cpus, resolve_threads, set_threads
 from tests.conftest import REPO
 from tests.stages import paths_under
@@ -111,8 +112,9 @@ def test_train_and_evaluate_set_the_count_before_their_work(
 
     train_module = importlib.import_module(f"mtf_lib.tasks.{task_type}.train")
     evaluate_module = importlib.import_module(f"mtf_lib.tasks.{task_type}.evaluate")
-    monkeypatch.setattr(train_module, "distributed", work_starts("train"))
-    monkeypatch.setattr(evaluate_module, "read_preprocessed", work_starts("evaluate"))
+    # The shared stages (fitting.train_stage, evaluation.evaluate_stage) start their work there.
+    monkeypatch.setattr(fitting, "distributed", work_starts("train"))
+    monkeypatch.setattr(common, "read_preprocessed", work_starts("evaluate"))
     torch.set_num_threads(3)  # neither 1 nor 2: the stages must change it
     params = load_params(params_with(tmp_path, task_type, train=1, evaluate=2))
     paths = paths_under(tmp_path)

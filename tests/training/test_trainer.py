@@ -41,7 +41,7 @@ def neg_loss(batches: list[dict[str, torch.Tensor]]):  # noqa: ANN201
     return evaluate
 
 
-def make_trainer(tmp: Path, callbacks: list | None = None, **overrides: object) -> Trainer:
+def make_trainer(tmp: Path, callbacks: list | dict | None = None, **overrides: object) -> Trainer:
     torch.manual_seed(0)
     settings = TrainParams(**{"epochs": 4, "lr": 0.05, "device": "cpu", **overrides})
     batches = toy_batches()

@@ -13,19 +13,12 @@ from mtf_lib.tasks.classification.dataset import EncodedSplit, encode_split
 from mtf_lib.tasks.classification.features import collate
 from mtf_lib.tasks.classification.infer import class_probabilities
 from mtf_lib.tasks.classification.model_io import build_model, save_classification_bundle
-from mtf_lib.tasks.fitting import bundle_meta, distilled, distributed, fit_members, write_dev_metrics
-from mtf_lib.training.distributed import DistInfo
-from mtf_lib.training.threads import set_threads
+from mtf_lib.tasks.fitting import Members, TrainPlan, distilled, train_stage
 
 
-def train(params: Any, paths: StagePaths) -> dict[str, Any]:
-    set_threads(params.train.threads)
-    resumed = distributed(lambda dist: _train(params, paths, dist))
-    return write_dev_metrics(paths, resumed)
-
-
-def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
-    tp = params.train
+def plan(params: Any, paths: StagePaths) -> TrainPlan:
+    """Classifiers on the encoded train split (an ensemble with ``train.ensemble``), scored on
+    the encoded dev split."""
     vocabs = load_vocabs(paths.dataset / "vocab")
     labels = vocabs["labels"].tokens
     train_set = EncodedSplit.load(paths.dataset, "train")
@@ -33,11 +26,11 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     dev_inputs = dev_set.inputs()
     gold_dev = [labels[i] for i in dev_set.labels]
     label_counts = train_set.label_counts(len(labels))
-    meta_base = {"label_counts": label_counts, "dataset": params.dataset.model_dump(mode="json")}
+    own = {"label_counts": label_counts, "dataset": params.dataset.model_dump(mode="json")}
     metric = registry.metrics.get(params.evaluate.metric)()
 
-    def evaluate(m: Any) -> dict[str, float]:
-        probabilities = class_probabilities(m, dev_inputs, len(labels), 2 * tp.batch_size)
+    def score_dev(model: Any) -> dict[str, float]:
+        probabilities = class_probabilities(model, dev_inputs, len(labels), 2 * params.train.batch_size)
         return metric(gold_dev, [labels[i] for i in probabilities.argmax(1)]).overall
 
     def encode_silver(records: list[dict]) -> tuple[EncodedSplit, Any]:
@@ -47,21 +40,21 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     training, lengths, objective = distilled(
         params, paths, train_set, train_set.lengths(), labels, ClassificationDistillation, encode_silver, one_row=True
     )
-    fitted = fit_members(
-        params,
-        paths,
-        dist,
-        lambda: build_model(params.model, vocabs, meta_base),
+
+    def save(fitted: Members, meta: dict[str, Any]) -> None:
+        save_classification_bundle(paths.bundle, fitted.model, vocabs, meta)
+
+    return TrainPlan(
         training,
         lengths,
+        lambda: build_model(params.model, vocabs, own),
         collate,
-        evaluate,
-        Ensemble,
-        objective,
+        score_dev,
+        save,
+        combine=Ensemble,
+        objective=objective,
+        meta={"preprocess": params.preprocess.model_dump(mode="json"), **own},
     )
-    if dist.is_main:
-        meta = bundle_meta(
-            params, fitted, paths.bundle, preprocess=params.preprocess.model_dump(mode="json"), **meta_base
-        )
-        save_classification_bundle(paths.bundle, fitted.model, vocabs, meta)
-    return fitted.resumed_from_epoch
+
+
+train = train_stage(plan)

@@ -7,13 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.inference import Predictor
-from mtf_lib.layout import StagePaths
-from mtf_lib.tasks.common import read_preprocessed
-from mtf_lib.tasks.error_analysis import write_error_analysis
-from mtf_lib.tasks.evaluation import write_evaluation
+from mtf_lib.metrics.scores import Scores
+from mtf_lib.tasks.evaluation import EvalPlan, evaluate_stage
 from mtf_lib.tasks.pair_scoring.params import metric_range
-from mtf_lib.training.threads import set_threads
 
 TEST_ONLY = "evaluate scores the test split only"
 
@@ -23,19 +19,33 @@ def as_request(record: dict[str, Any]) -> dict[str, Any]:
     return {"a": record["a"], "b": record["refs"], "context": record["context"], "group": record["group"]}
 
 
-def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
-    set_threads(params.evaluate.threads)
-    records = read_preprocessed(paths.preprocessed / "test.jsonl")
-    predictor = Predictor.load(paths.bundle)
-    outputs = predictor.predict([as_request(r) for r in records], batch_size=params.evaluate.batch_size)
+def plan(params: Any) -> EvalPlan:
+    """``evaluate.metric`` (overall and per group) on the test split through the Predictor that
+    serves the model; the scatter and per-group plots."""
     target = params.preprocess.target
-    predicted = [o["score"] if target.kind == "score" else o["label"] for o in outputs]
-    gold, groups = [r["target"] for r in records], [r["group"] for r in records]
-    scores = registry.metrics.get(params.evaluate.metric)(**metric_range(target))(gold, predicted, groups)
-    summary = write_evaluation(paths.metrics, paths.live, scores, len(records), "group")
-    write_plots(Path(paths.metrics) / "plots", gold, predicted, scores, params.train.monitor, target.kind)
-    write_error_analysis(paths.metrics, params.task.type, {"test": (records, outputs)}, TEST_ONLY)
-    return summary
+    metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
+
+    def predicted(outputs: list[dict[str, Any]]) -> list[Any]:
+        return [o["score"] if target.kind == "score" else o["label"] for o in outputs]
+
+    def plots(metrics_dir: Path, records: list[dict], outputs: list[Any], scores: Scores) -> None:
+        gold = [r["target"] for r in records]
+        write_plots(metrics_dir / "plots", gold, predicted(outputs), scores, params.train.monitor, target.kind)
+
+    return EvalPlan(
+        predict=lambda predictor, records: predictor.predict(
+            [as_request(r) for r in records], batch_size=params.evaluate.batch_size
+        ),
+        score=lambda records, outputs: metric(
+            [r["target"] for r in records], predicted(outputs), [r["group"] for r in records]
+        ),
+        group="group",
+        own_files=plots,
+        test_only=TEST_ONLY,
+    )
+
+
+evaluate = evaluate_stage(plan)
 
 
 def write_plots(folder: Path, gold: list, predicted: list, scores: Any, headline: str, kind: str) -> None:

@@ -14,7 +14,7 @@ from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.layout import StagePaths
 from mtf_lib.models.ensemble import Ensemble
 from mtf_lib.tasks.common import read_preprocessed
-from mtf_lib.tasks.fitting import bundle_meta, distributed, fit_members, write_dev_metrics
+from mtf_lib.tasks.fitting import Members, TrainPlan, train_stage
 from mtf_lib.tasks.pair_scoring.dataset import encoder_for
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
 from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
@@ -22,14 +22,6 @@ from mtf_lib.tasks.pair_scoring.features import collate
 from mtf_lib.tasks.pair_scoring.infer import pair_outputs
 from mtf_lib.tasks.pair_scoring.model_io import build_model, save_pair_bundle
 from mtf_lib.tasks.pair_scoring.params import metric_range
-from mtf_lib.training.distributed import DistInfo
-from mtf_lib.training.threads import set_threads
-
-
-def train(params: Any, paths: StagePaths) -> dict[str, Any]:
-    set_threads(params.train.threads)
-    resumed = distributed(lambda dist: _train(params, paths, dist))
-    return write_dev_metrics(paths, resumed)
 
 
 def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> tuple[float, float]:
@@ -42,7 +34,9 @@ def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> t
     return (float(slope), float(intercept)) if slope > 0 else (1.0, 0.0)
 
 
-def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
+def plan(params: Any, paths: StagePaths) -> TrainPlan:
+    """Pair models on the encoded train split (an ensemble with ``train.ensemble``); a score
+    target's outputs are calibrated on dev, during training as the kept model's will be."""
     tp = params.train
     vocabs = load_vocabs(paths.dataset / "vocab")
     overlap_dir = Path(paths.dataset) / OVERLAP_DIR
@@ -54,7 +48,7 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     groups_dev = [r["group"] for r in dev_records]
     target = params.preprocess.target
     metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
-    meta_base = {
+    own = {
         "target": {"kind": target.kind, "low": encoder.low, "high": encoder.high},
         "n_features": int(train_set.features[0].shape[-1]) if len(train_set) else 0,
         "dataset": params.dataset.model_dump(mode="json"),
@@ -72,25 +66,23 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
         scoring = dataclasses.replace(encoder, slope=slope, intercept=intercept)
         return metric(gold_dev, scoring.scores_of(outputs), groups_dev).overall, scoring
 
-    fitted = fit_members(
-        params,
-        paths,
-        dist,
-        lambda: build_model(params.model, vocabs, meta_base),
+    def save(fitted: Members, meta: dict[str, Any]) -> None:
+        if target.kind == "score":
+            # An ensemble's dev scores and calibration, as it is served.
+            meta["dev_metrics"], scoring = scored(fitted.model)
+            meta["target"]["calibration"] = [scoring.slope, scoring.intercept]
+        save_pair_bundle(paths.bundle, fitted.model, vocabs, meta, overlap_dir if overlap_dir.is_dir() else None)
+
+    return TrainPlan(
         train_set,
         train_set.lengths(),
+        lambda: build_model(params.model, vocabs, own),
         collate,
         lambda m: scored(m)[0],
-        Ensemble,
+        save,
+        combine=Ensemble,
+        meta={"preprocess": params.preprocess.model_dump(mode="json"), **own},
     )
-    if dist.is_main:
-        dev_metrics = fitted.dev_metrics
-        if target.kind == "score":
-            dev_metrics, scoring = scored(fitted.model)  # an ensemble's, calibrated as it is served
-            meta_base["target"]["calibration"] = [scoring.slope, scoring.intercept]
-        meta = bundle_meta(
-            params, fitted, paths.bundle, preprocess=params.preprocess.model_dump(mode="json"), **meta_base
-        )
-        meta["dev_metrics"] = dev_metrics  # a score target's: calibrated as it is served
-        save_pair_bundle(paths.bundle, fitted.model, vocabs, meta, overlap_dir if overlap_dir.is_dir() else None)
-    return fitted.resumed_from_epoch
+
+
+train = train_stage(plan)

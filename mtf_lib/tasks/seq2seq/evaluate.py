@@ -9,49 +9,55 @@ from pathlib import Path
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.inference import Predictor
 from mtf_lib.io import atomic_write
-from mtf_lib.layout import StagePaths
+from mtf_lib.metrics.scores import Scores
 from mtf_lib.metrics.translation import sentence_bleu
-from mtf_lib.tasks.common import read_preprocessed
-from mtf_lib.tasks.error_analysis import write_error_analysis
-from mtf_lib.tasks.evaluation import write_evaluation
+from mtf_lib.tasks.evaluation import EvalPlan, evaluate_stage
 from mtf_lib.tasks.seq2seq.params import DecodingParams
-from mtf_lib.training.threads import set_threads
 
 SAMPLES_FILE = "samples.jsonl"
 
 
-def evaluate(params: Any, paths: StagePaths) -> dict[str, Any]:
+def plan(params: Any) -> EvalPlan:
+    """BLEU (``evaluate.metric``) of the test split's beam-search translations through the
+    Predictor that serves the bundle, and greedily beside it: what the beam adds, on the same model."""
     ev = params.evaluate
-    set_threads(ev.threads)
-    records = read_preprocessed(paths.preprocessed / "test.jsonl")
-    predictor = Predictor.load(paths.bundle)
-    sources, references = [r["source"] for r in records], [r["target"] for r in records]
     metric = registry.metrics.get(ev.metric)(tokenize=ev.tokenize)
 
-    def translated(beam: int) -> tuple[list[dict[str, Any]], Any]:
-        results = predictor.predict(
-            sources, batch_size=ev.batch_size, truncate=True, decoding=DecodingParams.of(ev, beam=beam)
-        )
-        return results, metric(references, [r["translation"] for r in results])
+    def translate(predictor: Any, records: list[dict], beam: int) -> list[dict[str, Any]]:
+        sources = [r["source"] for r in records]
+        decoding = DecodingParams.of(ev, beam=beam)
+        return predictor.predict(sources, batch_size=ev.batch_size, truncate=True, decoding=decoding)
 
-    beamed, scores = translated(ev.beam)
-    _, greedy_scores = translated(1)
-    # Greedy beside the beam: what the beam adds, on the same model.
-    extra = {
-        "test_greedy": {k: round(v, 6) for k, v in greedy_scores.overall.items()},
-        "decoding": {"beam": ev.beam, "length_penalty": ev.length_penalty},
-    }
-    if getattr(scores, "signatures", None):
-        extra["signatures"] = scores.signatures
-    summary = write_evaluation(paths.metrics, paths.live, scores, len(records), "sentence", extra)
-    write_samples(Path(paths.metrics) / SAMPLES_FILE, records, beamed, ev.samples, ev.tokenize)
-    analysed = [{**r, "tokenize": ev.tokenize} for r in records]  # sentence BLEU as the corpus score tokenizes
-    write_error_analysis(
-        paths.metrics, params.task.type, {"test": (analysed, beamed)}, "evaluate translates the test split only"
+    def score(records: list[dict], results: list[dict[str, Any]]) -> Scores:
+        return metric([r["target"] for r in records], [r["translation"] for r in results])
+
+    def greedy(predictor: Any, records: list[dict], scores: Scores) -> dict[str, Any]:
+        greedy_scores = score(records, translate(predictor, records, 1))
+        extra = {
+            "test_greedy": {k: round(v, 6) for k, v in greedy_scores.overall.items()},
+            "decoding": {"beam": ev.beam, "length_penalty": ev.length_penalty},
+        }
+        if getattr(scores, "signatures", None):
+            extra["signatures"] = scores.signatures
+        return extra
+
+    def samples(metrics_dir: Path, records: list[dict], results: list[Any], scores: Scores) -> None:
+        write_samples(metrics_dir / SAMPLES_FILE, records, results, ev.samples, ev.tokenize)
+
+    return EvalPlan(
+        predict=lambda predictor, records: translate(predictor, records, ev.beam),
+        score=score,
+        group="sentence",
+        extra=greedy,
+        own_files=samples,
+        # Sentence BLEU as the corpus score tokenizes.
+        analysed=lambda records: [{**r, "tokenize": ev.tokenize} for r in records],
+        test_only="evaluate translates the test split only",
     )
-    return summary
+
+
+evaluate = evaluate_stage(plan)
 
 
 def write_samples(path: Path, records: list[dict], results: list[dict], count: int, tokenize: str) -> None:

@@ -48,10 +48,12 @@ class DatasetParams(Section):
 
 class TrainParams(sections.TrainParams):
     monitor: str = Field("bleu", description="the dev score that picks the kept epoch (greedy decoding)")
-    scheduler: registry.schedulers.name_type = "inverse_sqrt.v1"
+    scheduler: registry.schedulers.ref() = "inverse_sqrt.v1"
     warmup_ratio: Annotated[float, Field(ge=0, lt=1, description="share of the steps spent warming up")] = 0.1
     max_tokens: Annotated[int, Field(ge=0, description="tokens per batch (padded); 0: batch_size sentences")] = 4096
-    patience: Annotated[int, Field(ge=0, description="0: no early stopping")] = 0
+    callbacks: list[registry.callbacks.ref()] = Field(
+        ["dvclive.v1"], description="names, or {name, its settings}; no early stopping unless listed"
+    )
 
 
 class DecodingParams(Section):
@@ -102,7 +104,7 @@ class Seq2SeqParams(Section):
         share = self.model.get("share_embeddings") if isinstance(self.model, dict) else None
         if share == "all" and not self.dataset.joint:
             raise ValueError("model.share_embeddings: all needs one vocabulary of both sides: set dataset.joint: true")
-        if self.train.scheduler == "inverse_sqrt.v1" and self.train.warmup_ratio == 0:
+        if self.train.scheduler["name"] == "inverse_sqrt.v1" and self.train.warmup_ratio == 0:
             raise ValueError("train.warmup_ratio: inverse_sqrt.v1 decays from the end of its warm-up: set it above 0")
         if self.train.max_tokens and self.train.max_tokens < self.dataset.max_len + 1:
             raise ValueError(

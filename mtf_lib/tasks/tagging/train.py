@@ -11,12 +11,10 @@ from mtf_lib.distill.objective import TaggingDistillation
 from mtf_lib.layout import StagePaths
 from mtf_lib.models.ensemble import TaggerEnsemble
 from mtf_lib.tasks.common import read_preprocessed
-from mtf_lib.tasks.fitting import bundle_meta, distilled, distributed, fit_members, write_dev_metrics
+from mtf_lib.tasks.fitting import Members, TrainPlan, distilled, train_stage
 from mtf_lib.tasks.tagging.features import collate, encode_split
 from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
 from mtf_lib.tasks.tagging.predictor import WindowTagger
-from mtf_lib.training.distributed import DistInfo
-from mtf_lib.training.threads import set_threads
 
 
 class Examples:
@@ -32,25 +30,19 @@ class Examples:
         return {name: self.arrays.get(name, index) for name in self.arrays.fields}
 
 
-def train(params: Any, paths: StagePaths) -> dict[str, Any]:
-    set_threads(params.train.threads)
-    resumed = distributed(lambda dist: _train(params, paths, dist))
-    return write_dev_metrics(paths, resumed)
-
-
-def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
-    tp = params.train
+def plan(params: Any, paths: StagePaths) -> TrainPlan:
+    """Taggers on the encoded train split; dev is scored as evaluate scores test: raw texts
+    through the served path (windows and all)."""
     vocabs = load_vocabs(paths.dataset / "vocab")
     train_set = Examples(RaggedArrays.load(paths.dataset / "train.npz"))
-    # Dev is scored as evaluate scores test: raw texts through the served path (windows and all).
     dev = read_preprocessed(paths.preprocessed / "dev.jsonl")
     preprocess = params.preprocess.model_dump(mode="json")
     dev_inputs = WindowTagger.for_params(None, vocabs, preprocess).prepare([r["text"] for r in dev])
     metric = registry.metrics.get(params.evaluate.metric)()
 
-    def evaluate(m: Any) -> dict[str, float]:
-        tagger = WindowTagger.for_params(m, vocabs, preprocess)
-        return metric([r["tags"] for r in dev], tagger.tag(dev_inputs, 2 * tp.batch_size)).overall
+    def score_dev(model: Any) -> dict[str, float]:
+        tagger = WindowTagger.for_params(model, vocabs, preprocess)
+        return metric([r["tags"] for r in dev], tagger.tag(dev_inputs, 2 * params.train.batch_size)).overall
 
     def encode_silver(records: list[dict]) -> tuple[Examples, Any]:
         arrays = encode_split(records, vocabs)
@@ -59,19 +51,21 @@ def _train(params: Any, paths: StagePaths, dist: DistInfo) -> int:
     training, lengths, objective = distilled(
         params, paths, train_set, train_set.arrays.lengths, vocabs["labels"].tokens, TaggingDistillation, encode_silver
     )
-    fitted = fit_members(
-        params,
-        paths,
-        dist,
-        lambda: build_model(params.model, vocabs),
+
+    def save(fitted: Members, meta: dict[str, Any]) -> None:
+        save_tagging_bundle(paths.bundle, fitted.model, vocabs, meta)
+
+    return TrainPlan(
         training,
         lengths,
+        lambda: build_model(params.model, vocabs),
         collate,
-        evaluate,
-        TaggerEnsemble,
-        objective,
+        score_dev,
+        save,
+        combine=TaggerEnsemble,
+        objective=objective,
+        meta={"preprocess": preprocess},
     )
-    if dist.is_main:
-        meta = bundle_meta(params, fitted, paths.bundle, preprocess=params.preprocess.model_dump(mode="json"))
-        save_tagging_bundle(paths.bundle, fitted.model, vocabs, meta)
-    return fitted.resumed_from_epoch
+
+
+train = train_stage(plan)
