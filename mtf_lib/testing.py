@@ -1,7 +1,8 @@
 """The contract every task type keeps, as a test a plug-in author runs on their own type
 (AllenNLP's ``ModelTestCase``): a task made from the type's template trains on its sample, saves
-a bundle that loads back to identical answers, answers its API example, and scores dev and test
-with the same metric scores.
+a bundle that loads back to identical answers, answers its API example, scores dev and test
+with the same metric scores, and writes every output its declared stages name (what ``dvc repro``
+requires of a stage).
 
 In a plug-in's tests::
 
@@ -31,7 +32,8 @@ class ContractError(AssertionError):
 
 def run_declared_stages(folder: Path) -> tuple[Any, StagePaths]:
     """Every stage the task in ``folder`` declares, in order, in-process (as ``mtf stage`` runs
-    each, with what runs after it: the train record, the model card); (params, paths)."""
+    each, with what runs after it: the train record, the model card); (params, paths).
+    ContractError when a stage does not write an output it declares (``dvc repro`` would fail)."""
     from mtf_lib import registry
     from mtf_lib.params import load_params
     from mtf_lib.stage import AFTER
@@ -46,6 +48,8 @@ def run_declared_stages(folder: Path) -> tuple[Any, StagePaths]:
             kind.stage(stage.name)(params, paths)
             if stage.name in AFTER:
                 resolve(AFTER[stage.name])(params, paths, time.monotonic() - started)
+            missing = [out.path for out in stage.outs if "${" not in out.path and not Path(out.path).exists()]
+            _require(not missing, f"stage {stage.name!r} declares {', '.join(missing)} but did not write it")
     return params, paths
 
 

@@ -14,7 +14,8 @@ from typing import Any
 from mtf_lib.pipeline.declare import PATHS, Output, StageDecl, interpolated, kept, value_of
 
 SPLIT_FILES = ("preprocess.train", "preprocess.dev", "preprocess.test")
-EVALUATED = (PATHS.metrics / "eval_groups.json", PATHS.metrics / "errors.json", PATHS.metrics / "model_card.md")
+ERRORS = PATHS.metrics / "errors.json"  # written by a type with an error analysis (TaskType.errors)
+EVALUATED = (PATHS.metrics / "eval_groups.json", ERRORS, PATHS.metrics / "model_card.md")
 
 
 def acquire_stages(params: Any) -> list[StageDecl]:
@@ -36,9 +37,18 @@ def code_deps(params: Any) -> list[str]:
     return deps + [entry for entry in params.task.code if not entry.startswith("code/")]
 
 
-def evaluate_outs(*own: Output) -> tuple[Output, ...]:
-    """What every evaluate stage writes (per-group scores, error analysis, model card, eval.json) and ``own``."""
-    return (*(kept(path) for path in EVALUATED), *own, kept(PATHS.metrics / "eval.json", "metrics"))
+def evaluate_outs(*own: Output, errors: bool = True) -> tuple[Output, ...]:
+    """What every evaluate stage writes (per-group scores, the error analysis where the type has
+    one, the model card, eval.json) and ``own``."""
+    written = [path for path in EVALUATED if errors or path != ERRORS]
+    return (*(kept(path) for path in written), *own, kept(PATHS.metrics / "eval.json", "metrics"))
+
+
+def has_error_analysis(params: Any) -> bool:
+    """Whether the task's type analyses its errors (its evaluate stage writes metrics/errors.json)."""
+    from mtf_lib import registry
+
+    return registry.task_types.get(params.task.type).errors is not None
 
 
 def trained_model_pipeline(
@@ -110,7 +120,10 @@ def trained_model_pipeline(
             "evaluate",
             deps=(*code, str(PATHS.bundle), f"{preprocessed}/test.jsonl", *evaluate_deps, curves),
             params=("task.type", *target, *evaluate_params, "evaluate"),
-            outs=(*evaluate_outs(*evaluate_own), kept(PATHS.metrics / "plots", "plots")),
+            outs=(
+                *evaluate_outs(*evaluate_own, errors=has_error_analysis(params)),
+                kept(PATHS.metrics / "plots", "plots"),
+            ),
         )
     )
     return stages

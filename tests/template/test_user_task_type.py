@@ -120,7 +120,7 @@ class LexiconPredictor(Predictor):
     def labels(self):
         return self.meta["labels"]
 
-    def predict(self, phrases):
+    def predict(self, phrases, *, batch_size=64):
         k, n = self.meta["smoothing"], len(self.labels)
         results = []
         for phrase in phrases:
