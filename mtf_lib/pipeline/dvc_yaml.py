@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from mtf_lib.pipeline.declare import StageDecl, split_note
-from mtf_lib.pipeline.library import LIBRARY, closure, fold
+from mtf_lib.pipeline.library import LIBRARY, closure, code_roots, fold
 
 USER_MARKER = "  # ---- your own stages below this line: `mtf pipeline` keeps them as they are ----"
 HEADER = """\
@@ -82,7 +82,8 @@ def stage_roots(params: Any, stage: str) -> list[str]:
     kind = registry.task_types.get(params.task.type)
     refs = {**COMMON_STAGES, **kind.stages}
     roots = ["mtf_lib.stage", "mtf_lib.params", *registry.task_types.modules(kind.name)]
-    roots += [ref.partition(":")[0] for ref in (kind.params, refs.get(stage), AFTER.get(stage)) if isinstance(ref, str)]
+    for ref in (kind.params, refs.get(stage), AFTER.get(stage)):
+        roots += [ref.partition(":")[0]] if isinstance(ref, str) else code_roots(ref) if ref is not None else []
     roots += kind.components
     roots += [module for reg in registry.ALL.values() if reg is not registry.task_types for module in reg.modules()]
     roots += [getattr(component, "__module__", "") for component in model_components(params)]

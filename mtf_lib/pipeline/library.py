@@ -93,7 +93,22 @@ def _is_hub(folder: Path) -> bool:
     return sum(1 for child in folder.iterdir() if (child / "__init__.py").is_file()) >= 2
 
 
+def code_roots(part: object) -> list[str]:
+    """The mtf_lib modules a task type's part given as an object runs: its own module when that is
+    mtf_lib's (a stage made by ``train_stage``), else the mtf_lib modules its module's file
+    imports (a task's own code, which the ``code`` dep covers itself)."""
+    import sys
+
+    module = getattr(part, "__module__", None) or ""
+    if module.split(".")[0] == PACKAGE:
+        return [module]
+    source = getattr(sys.modules.get(module), "__file__", None)
+    return sorted(imported_modules(Path(source))) if source else []
+
+
 def _module_name(path: Path) -> str:
+    if not path.is_relative_to(LIBRARY.parent):
+        return ""  # a task's own file: its relative imports are not mtf_lib's
     relative = path.relative_to(LIBRARY.parent).with_suffix("")
     parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
     return ".".join(parts)

@@ -41,3 +41,18 @@ def test_a_type_without_an_error_analysis_declares_no_errors_file(keyword_type: 
     stages = {s.name: s for s in registry.task_types.get(keyword_type).pipeline_stages(params)}
     outs = {out.path for out in stages["evaluate"].outs}
     assert "metrics/eval.json" in outs and "metrics/errors.json" not in outs
+
+
+def test_the_library_files_a_types_own_code_runs_are_deps_of_its_stages(keyword_type: str, tmp_path: Path) -> None:
+    from mtf_lib.params import load_params
+    from mtf_lib.pipeline.dvc_yaml import library_deps
+    from mtf_lib.tasks.template import sample_task
+
+    task = sample_task(keyword_type, tmp_path / "task")
+    params = load_params(task / "params.yaml")
+    checkout = Path(__file__).resolve().parents[2]
+    train = library_deps(task, checkout, params, "train")
+    evaluate = library_deps(task, checkout, params, "evaluate")
+    assert any(dep.endswith("mtf_lib/tasks/fitting.py") for dep in train), train  # train_stage's module
+    assert any(dep.endswith("mtf_lib/tasks/evaluation.py") for dep in evaluate), evaluate
+    assert any(dep.endswith("mtf_lib/data") for dep in train), train  # imported by the type's own file
