@@ -7,6 +7,7 @@ import contextlib
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from mtf_lib.params import load_params
@@ -47,5 +48,31 @@ def test_dev_and_test_scores_agree_on_a_text_longer_than_a_window(tmp_path: Path
     dev = json.loads((tmp_path / "out" / "metrics" / "dev.json").read_text(encoding="utf-8"))
     test = json.loads((tmp_path / "out" / "metrics" / "eval.json").read_text(encoding="utf-8"))["test"]
     assert set(dev) >= set(test)
+    for score, value in test.items():
+        assert abs(dev[score] - value) < 1e-6, (score, dev[score], value)
+
+
+# The split evaluate's greedy scores are under: train keeps the epoch of the best greedy dev score.
+SCORED_LIKE_DEV = {"classification": "test", "pair_scoring": "test", "seq2seq": "test_greedy"}
+
+
+@pytest.mark.parametrize("task_type", sorted(SCORED_LIKE_DEV))
+def test_dev_and_test_scores_agree_when_dev_is_the_test_split(tmp_path: Path, task_type: str) -> None:
+    """Each type's train stage scores dev through its served Predictor, as evaluate scores test."""
+    (tmp_path / "cookiecutter").mkdir()
+    with baking_environment(tmp_path / "cookiecutter"):
+        task = bake(tmp_path / "apps", task_slug="same_split", task_type=task_type)
+    params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
+    params["preprocess"]["dev"] = params["preprocess"]["test"]
+    params["train"].update(epochs=1, callbacks=[])
+    (task / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+
+    with contextlib.chdir(task), torch_threads(1):
+        run_stages(load_params("params.yaml"), paths_under(tmp_path / "out"))
+    dev = json.loads((tmp_path / "out" / "metrics" / "dev.json").read_text(encoding="utf-8"))
+    test = json.loads((tmp_path / "out" / "metrics" / "eval.json").read_text(encoding="utf-8"))[
+        SCORED_LIKE_DEV[task_type]
+    ]
+    assert test and set(dev) >= set(test)
     for score, value in test.items():
         assert abs(dev[score] - value) < 1e-6, (score, dev[score], value)

@@ -38,10 +38,6 @@ class EncodedSplit:
     def inputs_of(self, index: int) -> dict[str, np.ndarray]:
         return {"tokens": self.tokens.get("tokens", index), "codepoints": self.chars.get("codepoints", index)}
 
-    def inputs(self) -> list[dict[str, np.ndarray]]:
-        """Every text's model inputs, without its label."""
-        return [self.inputs_of(i) for i in range(len(self))]
-
     def lengths(self) -> np.ndarray:
         return np.maximum(self.tokens.lengths, self.chars.lengths)
 

@@ -11,27 +11,31 @@ from mtf_lib.layout import StagePaths
 from mtf_lib.models.ensemble import Ensemble
 from mtf_lib.tasks.classification.dataset import EncodedSplit, encode_split
 from mtf_lib.tasks.classification.features import collate
-from mtf_lib.tasks.classification.infer import class_probabilities
 from mtf_lib.tasks.classification.model_io import build_model, save_classification_bundle
+from mtf_lib.tasks.classification.predictor import ClassificationPredictor
+from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.fitting import Members, TrainPlan, distilled, train_stage
 
 
 def plan(params: Any, paths: StagePaths) -> TrainPlan:
     """Classifiers on the encoded train split (an ensemble with ``train.ensemble``), scored on
-    the encoded dev split."""
+    dev through the Predictor that serves them."""
     vocabs = load_vocabs(paths.dataset / "vocab")
     labels = vocabs["labels"].tokens
     train_set = EncodedSplit.load(paths.dataset, "train")
-    dev_set = EncodedSplit.load(paths.dataset, "dev")
-    dev_inputs = dev_set.inputs()
-    gold_dev = [labels[i] for i in dev_set.labels]
+    dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
+    gold_dev = [r["label"] for r in dev_records]
     label_counts = train_set.label_counts(len(labels))
     own = {"label_counts": label_counts, "dataset": params.dataset.model_dump(mode="json")}
+    served_meta = {"preprocess": params.preprocess.model_dump(mode="json"), **own}
+    # Dev goes through the served prediction path (tokenized from its texts as requests are),
+    # prepared once: its inputs do not depend on the weights.
+    dev_inputs = ClassificationPredictor.for_model(None, vocabs, served_meta).prepare([r["text"] for r in dev_records])
     metric = registry.metrics.get(params.evaluate.metric)()
 
     def score_dev(model: Any) -> dict[str, float]:
-        probabilities = class_probabilities(model, dev_inputs, len(labels), 2 * params.train.batch_size)
-        return metric(gold_dev, [labels[i] for i in probabilities.argmax(1)]).overall
+        predictor = ClassificationPredictor.for_model(model, vocabs, served_meta)
+        return metric(gold_dev, predictor.classify(dev_inputs, 2 * params.train.batch_size)).overall
 
     def encode_silver(records: list[dict]) -> tuple[EncodedSplit, Any]:
         split = encode_split(records, vocabs, params.dataset.max_len)
@@ -53,7 +57,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
         save,
         combine=Ensemble,
         objective=objective,
-        meta={"preprocess": params.preprocess.model_dump(mode="json"), **own},
+        meta=served_meta,
     )
 
 

@@ -10,13 +10,9 @@ from mtf_lib import registry
 from mtf_lib.metrics.scores import Scores
 from mtf_lib.tasks.evaluation import EvalPlan, evaluate_stage
 from mtf_lib.tasks.pair_scoring.params import metric_range
+from mtf_lib.tasks.pair_scoring.predictor import as_request
 
 TEST_ONLY = "evaluate scores the test split only"
-
-
-def as_request(record: dict[str, Any]) -> dict[str, Any]:
-    """A preprocessed record as the Predictor's input."""
-    return {"a": record["a"], "b": record["refs"], "context": record["context"], "group": record["group"]}
 
 
 def plan(params: Any) -> EvalPlan:

@@ -7,8 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from mtf_lib.errors import InputError
 from mtf_lib.inference.predictor import Predictor
+from mtf_lib.tasks.pair_scoring.encode import PairEncoder
+from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
 from mtf_lib.tasks.pair_scoring.features import Tokenize
 from mtf_lib.tasks.pair_scoring.infer import pair_outputs
 from mtf_lib.tasks.pair_scoring.model_io import load_pair_bundle
@@ -35,11 +39,29 @@ class PairInput:
         )
 
 
+def as_request(record: dict[str, Any]) -> dict[str, Any]:
+    """A preprocessed record as the Predictor's input (dev in training, test in evaluate)."""
+    return {"a": record["a"], "b": record["refs"], "context": record["context"], "group": record["group"]}
+
+
 class PairScoringPredictor(Predictor):
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
         super().__init__(directory, meta)
-        self.model, self.encoder, _ = load_pair_bundle(directory)
-        self.tokenize = Tokenize(meta["preprocess"]["tokenizer"], meta["preprocess"]["normalize"])
+        model, encoder, _ = load_pair_bundle(directory)
+        self._use(model, encoder)
+
+    @classmethod
+    def for_model(cls, model: Any, encoder: PairEncoder, meta: dict[str, Any]) -> PairScoringPredictor:
+        """The predictor of a model in memory, with the meta its bundle will have: the train stage
+        scores dev through it, so dev and test take one prediction path."""
+        predictor = cls.__new__(cls)
+        Predictor.__init__(predictor, None, meta)
+        predictor._use(model, encoder)
+        return predictor
+
+    def _use(self, model: Any, encoder: PairEncoder) -> None:
+        self.model, self.encoder = model, encoder
+        self.tokenize = Tokenize(self.meta["preprocess"]["tokenizer"], self.meta["preprocess"]["normalize"])
 
     @property
     def labels(self) -> list[str]:
@@ -50,13 +72,22 @@ class PairScoringPredictor(Predictor):
     def score_range(self) -> tuple[float, float] | None:
         return (self.encoder.low, self.encoder.high) if self.encoder.kind == "score" else None
 
-    def predict(self, items: list[dict[str, Any]], *, batch_size: int = 64) -> list[dict[str, Any]]:
-        """A group the model was not trained on counts as none (its overall behaviour)."""
+    def prepare(self, items: list[dict[str, Any]]) -> EncodedPairs:
+        """The model's inputs for ``items``: independent of the weights, so made once for many scorings."""
         records = [self.tokenize.record(PairInput.of(item, n)) for n, item in enumerate(items)]
-        if not records:
+        return self.encoder.encode(records, with_target=False)
+
+    def outputs(self, items: list[dict[str, Any]] | EncodedPairs, batch_size: int = 64) -> np.ndarray:
+        """The model's raw outputs: ``[N]`` uncalibrated [0, 1] units (kind score) or ``[N, K]``
+        label probabilities."""
+        pairs = items if isinstance(items, EncodedPairs) else self.prepare(items)
+        return pair_outputs(self.model, pairs, self.encoder.kind, batch_size)
+
+    def predict(self, items: list[dict[str, Any]] | EncodedPairs, *, batch_size: int = 64) -> list[dict[str, Any]]:
+        """A group the model was not trained on counts as none (its overall behaviour)."""
+        if not len(items):
             return []
-        pairs = self.encoder.encode(records, with_target=False)
-        outputs = pair_outputs(self.model, pairs, self.encoder.kind, batch_size)
+        outputs = self.outputs(items, batch_size)
         if self.encoder.kind == "score":
             return [{"score": s} for s in self.encoder.scores_of(outputs)]
         labels = self.labels

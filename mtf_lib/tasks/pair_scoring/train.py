@@ -19,9 +19,10 @@ from mtf_lib.tasks.pair_scoring.dataset import encoder_for
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
 from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
 from mtf_lib.tasks.pair_scoring.features import collate
-from mtf_lib.tasks.pair_scoring.infer import pair_outputs
 from mtf_lib.tasks.pair_scoring.model_io import build_model, save_pair_bundle
 from mtf_lib.tasks.pair_scoring.params import metric_range
+from mtf_lib.tasks.pair_scoring.predictor import PairScoringPredictor, as_request
+from mtf_lib.text.overlap import OverlapFeatures
 
 
 def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> tuple[float, float]:
@@ -35,14 +36,14 @@ def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> t
 
 
 def plan(params: Any, paths: StagePaths) -> TrainPlan:
-    """Pair models on the encoded train split (an ensemble with ``train.ensemble``); a score
-    target's outputs are calibrated on dev, during training as the kept model's will be."""
+    """Pair models on the encoded train split (an ensemble with ``train.ensemble``), scored on dev
+    through the Predictor that serves them; a score target's outputs are calibrated on dev, during
+    training as the kept model's will be."""
     tp = params.train
     vocabs = load_vocabs(paths.dataset / "vocab")
     overlap_dir = Path(paths.dataset) / OVERLAP_DIR
-    encoder = encoder_for(params, vocabs, None)
+    encoder = encoder_for(params, vocabs, OverlapFeatures.load(overlap_dir) if overlap_dir.is_dir() else None)
     train_set = EncodedPairs.load(paths.dataset / "train.npz")
-    dev_set = EncodedPairs.load(paths.dataset / "dev.npz")
     dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
     gold_dev = [r["target"] for r in dev_records]
     groups_dev = [r["group"] for r in dev_records]
@@ -53,12 +54,17 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
         "n_features": int(train_set.features[0].shape[-1]) if len(train_set) else 0,
         "dataset": params.dataset.model_dump(mode="json"),
     }
+    served_meta = {"preprocess": params.preprocess.model_dump(mode="json"), **own}
+    # Dev goes through the served prediction path (tokenized from its texts as requests are),
+    # prepared once: its inputs do not depend on the weights.
+    dev_requests = [as_request(r) for r in dev_records]
+    dev_inputs = PairScoringPredictor.for_model(None, encoder, served_meta).prepare(dev_requests)
 
     def scored(m: Any) -> tuple[dict[str, float], PairEncoder]:
         """Dev scores of ``m`` and the encoder that maps its outputs, from one pass over dev: score
         outputs are calibrated on dev as the kept model's will be (a ranking loss leaves their
         scale free; clipped uncalibrated outputs would tie and skew the ranks)."""
-        outputs = pair_outputs(m, dev_set, target.kind, 2 * tp.batch_size)
+        outputs = PairScoringPredictor.for_model(m, encoder, served_meta).outputs(dev_inputs, 2 * tp.batch_size)
         if target.kind == "label":
             predicted = [vocabs["labels"].tokens[i] for i in outputs.argmax(1)]
             return metric(gold_dev, predicted, groups_dev).overall, encoder
@@ -81,7 +87,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
         lambda m: scored(m)[0],
         save,
         combine=Ensemble,
-        meta={"preprocess": params.preprocess.model_dump(mode="json"), **own},
+        meta=served_meta,
     )
 
 

@@ -7,6 +7,7 @@ follows the bundle's settings (beam size, length penalty, length limits), which 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from mtf_lib.inference.predictor import Predictor
 from mtf_lib.tasks.seq2seq.model_io import load_seq2seq_bundle
 from mtf_lib.tasks.seq2seq.params import DecodingParams
 from mtf_lib.tasks.seq2seq.translate import translate_ids
+from mtf_lib.tasks.seq2seq.vocab import SidesVocab
 from mtf_lib.text.parallel_readers import readable
 
 
@@ -24,16 +26,43 @@ class SourceTooLong(InputError):
     """A text has more pieces than the model reads."""
 
 
+@dataclass(frozen=True)
+class Sources:
+    """Texts encoded for the model (``Seq2SeqPredictor.prepare``): piece ids, one array per text."""
+
+    ids: list[np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
 class Seq2SeqPredictor(Predictor):
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
         super().__init__(directory, meta)
-        self.model, self.vocab, _ = load_seq2seq_bundle(directory)
-        self.decoding = DecodingParams(**meta["decoding"])
-        self.max_len = meta["dataset"]["max_len"]
+        model, vocab, _ = load_seq2seq_bundle(directory)
+        self._use(model, vocab)
+
+    @classmethod
+    def for_model(cls, model: Any, vocab: SidesVocab, meta: dict[str, Any]) -> Seq2SeqPredictor:
+        """The predictor of a model in memory, with the meta its bundle will have: the train stage
+        scores dev through it, so dev and test take one prediction path."""
+        predictor = cls.__new__(cls)
+        Predictor.__init__(predictor, None, meta)
+        predictor._use(model, vocab)
+        return predictor
+
+    def _use(self, model: Any, vocab: SidesVocab) -> None:
+        self.model, self.vocab = model, vocab
+        self.decoding = DecodingParams(**self.meta["decoding"])
+        self.max_len = self.meta["dataset"]["max_len"]
 
     @property
     def labels(self) -> list[str]:
         return []  # generated text has no label set
+
+    def prepare(self, texts: list[str], truncate: bool = False) -> Sources:
+        """The model's inputs for ``texts``: independent of the weights, so made once for many decodings."""
+        return Sources(self.encode(texts, truncate))
 
     def encode(self, texts: list[str], truncate: bool = False) -> list[np.ndarray]:
         """Piece ids of each text; a text over the model's limit is an error (``truncate``: cut,
@@ -56,7 +85,7 @@ class Seq2SeqPredictor(Predictor):
 
     def predict(
         self,
-        texts: list[str],
+        texts: list[str] | Sources,
         *,
         beam: int | None = None,
         nbest: int = 1,
@@ -71,7 +100,8 @@ class Seq2SeqPredictor(Predictor):
             return []
         decoding = decoding or self.decoding
         decoding = decoding.model_copy(update={"beam": max(beam or decoding.beam, nbest)})
-        found = translate_ids(self.model, self.encode(texts, truncate), decoding, batch_size, nbest, use_cache)
+        sources = texts.ids if isinstance(texts, Sources) else self.encode(texts, truncate)
+        found = translate_ids(self.model, sources, decoding, batch_size, nbest, use_cache)
         results = []
         for hyps in found:
             decoded = self.vocab.target.decode([h.tokens for h in hyps])

@@ -12,23 +12,32 @@ from mtf_lib.tasks.fitting import Members, TrainPlan, train_stage
 from mtf_lib.tasks.seq2seq.encoded import EncodedParallel, collate
 from mtf_lib.tasks.seq2seq.model_io import build_model, save_seq2seq_bundle, sizes_of
 from mtf_lib.tasks.seq2seq.params import DecodingParams
-from mtf_lib.tasks.seq2seq.translate import translate_ids
+from mtf_lib.tasks.seq2seq.predictor import Seq2SeqPredictor
 from mtf_lib.tasks.seq2seq.vocab import SidesVocab
 
 
 def plan(params: Any, paths: StagePaths) -> TrainPlan:
-    """One model on token-count batches of the encoded train split, scored by greedy decoding of dev."""
+    """One model on token-count batches of the encoded train split, scored by greedy decoding of dev
+    through the Predictor that serves it."""
     vocab = SidesVocab.load(paths.dataset)
     train_set = EncodedParallel.load(paths.dataset / "train.npz")
-    dev_set = EncodedParallel.load(paths.dataset / "dev.npz")
-    references = [r["target"] for r in read_preprocessed(paths.preprocessed / "dev.jsonl")]
+    dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
+    references = [r["target"] for r in dev_records]
     metric = registry.metrics.get(params.evaluate.metric)(tokenize=params.evaluate.tokenize)
     decoding = DecodingParams.of(params.evaluate, beam=1)  # dev greedily, with test's length limits
     own = {"vocab": sizes_of(vocab), "dataset": params.dataset.model_dump(mode="json")}
+    served_meta = {**own, "decoding": DecodingParams.of(params.evaluate).model_dump(mode="json")}
+    # Dev goes through the served prediction path (encoded from its texts as requests are, cut
+    # as evaluate cuts test), prepared once: its inputs do not depend on the weights.
+    sources = Seq2SeqPredictor.for_model(None, vocab, served_meta).prepare(
+        [r["source"] for r in dev_records], truncate=True
+    )
 
     def score_dev(model: Any) -> dict[str, float]:
-        found = translate_ids(model, dev_set.source, decoding, params.evaluate.batch_size)
-        return metric(references, vocab.target.decode([h[0].tokens for h in found])).overall
+        results = Seq2SeqPredictor.for_model(model, vocab, served_meta).predict(
+            sources, batch_size=params.evaluate.batch_size, decoding=decoding
+        )
+        return metric(references, [r["translation"] for r in results]).overall
 
     def save(fitted: Members, meta: dict[str, Any]) -> None:
         save_seq2seq_bundle(paths.bundle, fitted.model, vocab, meta)
@@ -40,7 +49,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
         collate,
         score_dev,
         save,
-        meta={**own, "decoding": DecodingParams.of(params.evaluate).model_dump(mode="json")},
+        meta=served_meta,
     )
 
 
