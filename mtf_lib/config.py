@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Protocol, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Protocol, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, ValidationInfo, create_model
@@ -32,9 +32,13 @@ class ParamsError(ValueError):
 
 class Section(BaseModel):
     """Base for a params group: unknown keys are errors and values are never coerced
-    (``true`` is not an int, ``"10"`` is not a number)."""
+    (``true`` is not an int, ``"10"`` is not a number).
+
+    ``moved``: keys of earlier versions of the group → what to write instead (``{value}``: the
+    value given); ``validate`` reports one at its own key, beside every other problem."""
 
     model_config = ConfigDict(extra="forbid", strict=True, validate_default=True)
+    moved: ClassVar[dict[str, str]] = {}
 
 
 class _Yaml12Loader(yaml.SafeLoader):
@@ -96,11 +100,36 @@ class ParamsContext:
 
 def validate(schema: type[BaseModel], data: dict[str, Any], source: str, context: ParamsContext | None = None) -> Any:
     """Validate ``data`` against ``schema`` (components included); raise ParamsError naming every problem."""
+    found: list[Problem] = []
+    data = _without_moved(schema, data, "", found)
     try:
-        return schema.model_validate(data, context=context)
+        validated = schema.model_validate(data, context=context)
     except ValidationError as exc:
-        problems = [_format(path, message) for path, message in describe(exc, schema)]
-        raise ParamsError(source, sorted(dict.fromkeys(problems))) from None
+        found += describe(exc, schema)
+    if found:
+        raise ParamsError(source, sorted(dict.fromkeys(_format(path, message) for path, message in found)))
+    return validated
+
+
+def _without_moved(model: Any, data: Any, path: str, moved: list[Problem]) -> Any:
+    """``data`` without the keys its sections declare ``moved``, each added to ``moved`` with
+    what to write instead; nested sections are followed."""
+    if not (isinstance(data, dict) and _is_section(model)):
+        return data
+    kept = {}
+    for key, value in data.items():
+        where = _join(path, str(key))
+        if key in model.moved:
+            moved.append((where, model.moved[key].format(value=value)))
+            continue
+        field = model.model_fields.get(key)
+        sections = [t for t in (field.annotation, *get_args(field.annotation)) if _is_section(t)] if field else []
+        kept[key] = _without_moved(sections[0], value, where, moved) if sections else value
+    return kept
+
+
+def _is_section(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, Section)
 
 
 def describe(exc: ValidationError, schema: type[BaseModel]) -> list[Problem]:
@@ -115,7 +144,8 @@ def describe(exc: ValidationError, schema: type[BaseModel]) -> list[Problem]:
         elif err["type"] == "extra_forbidden":
             known = _fields_at(schema, loc[:-1])
             hint = difflib.get_close_matches(loc[-1], known, n=1)
-            mean = f"; did you mean {hint[0]!r}?" if hint else ""
+            elsewhere = None if hint else _belongs_elsewhere(schema, loc[:-1], loc[-1])
+            mean = f"; did you mean {hint[0]!r}?" if hint else f"; {elsewhere}" if elsewhere else ""
             valid = f"valid keys: {', '.join(known)}" if known else "this section takes no settings"
             out.append((path, f"unknown key{mean} ({valid})"))
         elif err["type"] == "missing":
@@ -125,6 +155,35 @@ def describe(exc: ValidationError, schema: type[BaseModel]) -> list[Problem]:
         else:
             out.append((path, f"{err['msg']} (got {err.get('input')!r})"))
     return out
+
+
+def _belongs_elsewhere(schema: type[BaseModel], section: list[str], key: str) -> str | None:
+    """Where an unknown ``key`` of ``section`` is a setting: of another group (``train.beam`` →
+    ``evaluate.beam``), or of a component a group configures (``train.momentum`` → sgd.v1's, in
+    ``train.optimizer``); this section's own components first."""
+    groups = [g for g, field in schema.model_fields.items() if key in getattr(field.annotation, "model_fields", {})]
+    if groups and section:
+        return f"{key!r} belongs in {' or '.join(f'{g}.{key}' for g in groups)}"
+    places = [section, [], *([g] for g in schema.model_fields if [g] != section)]  # []: model, at the top
+    for place in places:
+        for name, field in getattr(_model_at(schema, place), "model_fields", {}).items():
+            for ref in _component_refs(field.annotation, field.metadata):
+                owners = [
+                    n for n in ref.reg.names(**dict(ref.tags)) if key in settings_model(ref.reg.get(n)).model_fields
+                ]
+                if owners:
+                    where, example = ".".join([*place, name]), f"{{name: {owners[0]}, {key}: …}}"
+                    return f"{key!r} is a setting of {', '.join(owners[:3])}: give it in {where} ({example})"
+    return None
+
+
+def _component_refs(annotation: Any, metadata: list[Any] = ()) -> list[ComponentRef]:
+    """The component references of a field's type (``ref()`` or ``list[ref()]``)."""
+    found = [m for m in metadata if isinstance(m, ComponentRef)]
+    for arg in get_args(annotation):
+        found += [m for m in get_args(arg)[1:] if isinstance(m, ComponentRef)] if get_origin(arg) is Annotated else []
+        found += [arg] if isinstance(arg, ComponentRef) else []
+    return found
 
 
 def _join(path: str, sub: str) -> str:

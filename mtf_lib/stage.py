@@ -36,7 +36,10 @@ def run_stage(stage: str, argv: list[str] | None = None) -> None:
         description=f"Run the {stage} stage of the task whose params file is --params (dvc.yaml runs this).",
     )
     parser.add_argument("--params", default="params.yaml", help="params file (default: params.yaml)")
+    shown = paths_of_stage(stage, argv or []) if {"-h", "--help"} & set(argv or []) else None
     for name, default in ((f.name, f.default) for f in fields(StagePaths) if f.name in HELP):
+        if shown is not None and name not in shown:
+            continue
         flag = "--" + name.replace("_", "-")
         parser.add_argument(flag, dest=name, type=Path, default=default, help=f"{HELP[name]} ({default})")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars (train)")
@@ -68,6 +71,30 @@ def run_stage(stage: str, argv: list[str] | None = None) -> None:
         fail(f"{stage} interrupted; run it again to resume from its last checkpoint", INTERRUPTED)
     if summary:
         print(f"{stage}: {json.dumps(summary, ensure_ascii=False)}")
+
+
+def paths_of_stage(stage: str, argv: list[str]) -> set[str] | None:
+    """For ``--help``: the path options the task's ``stage`` reads or writes, from its task
+    type's declared stages; None (list them all) when the params file cannot say which."""
+    from mtf_lib import registry
+    from mtf_lib.params import load_params
+
+    at = argv.index("--params") + 1 if "--params" in argv else None
+    try:
+        params = load_params(argv[at] if at is not None and at < len(argv) else "params.yaml")
+        declared = registry.task_types.get(params.task.type).pipeline_stages(params)
+    except Exception:  # noqa: BLE001 - help must answer whatever the params file holds
+        return None
+    used = [str(p) for s in declared if s.name == stage for p in (*s.deps, *(o.path for o in s.outs))]
+    if not used:
+        return None
+    defaults = {f.name: str(f.default) for f in fields(StagePaths) if f.name in HELP}
+
+    def option_of(path: str) -> str | None:  # the most specific: metrics/train is --live, not --metrics
+        owners = [name for name, d in defaults.items() if path == d or path.startswith(d + "/")]
+        return max(owners, key=lambda name: len(defaults[name]), default=None)
+
+    return {option for option in map(option_of, used) if option}
 
 
 def fail(error: Exception | str, code: int) -> None:

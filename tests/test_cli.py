@@ -70,6 +70,16 @@ def test_train_stage_help(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_stages_help_lists_the_paths_it_reads_and_writes(tmp_path: Path) -> None:
+    """In a task folder, each stage's --help shows the path options its declared stage uses."""
+    proc = run([MTF, "stage", "evaluate", "--help", "--params", str(ROOT / "params.yaml")], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for option in ("--bundle", "--metrics", "--preprocessed"):
+        assert option in proc.stdout
+    for option in ("--checkpoints", "--crawl-job", "--raw", "--teacher", "--datasets"):
+        assert option not in proc.stdout
+
+
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_stage_has_help(stage: str, tmp_path: Path) -> None:
     proc = run([MTF, "stage", stage, "--help"], tmp_path)

@@ -197,6 +197,20 @@ EXTRA_CASES = [
         text=latin1,
         hints=("params.yaml", "UTF-8"),
     ),
+    # a key in the wrong place says where it belongs
+    Case(
+        "train.momentum-misplaced",
+        set_("train", "momentum", 0.9),
+        "train.momentum",
+        ("'momentum' is a setting of sgd.v1: give it in train.optimizer ({name: sgd.v1, momentum: …})",),
+    ),
+    Case("train.softword-misplaced", set_("train", "softword", True), "train.softword", ("preprocess.softword",)),
+    Case(
+        "evaluate.patience-misplaced",
+        set_("evaluate", "patience", 2),
+        "evaluate.patience",
+        ("a setting of early_stopping.v1: give it in train.callbacks",),
+    ),
 ]
 BY_ID = {case.id: case for case in CASES + EXTRA_CASES}
 

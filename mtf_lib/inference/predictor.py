@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from mtf_lib.inference.bundle import read_bundle_meta
 
@@ -12,7 +12,7 @@ from mtf_lib.inference.bundle import read_bundle_meta
 class Predictor(ABC):
     """Base of the task types' predictors; ``load`` picks the right one from the bundle."""
 
-    def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
+    def __init__(self, directory: Path | None, meta: dict[str, Any]) -> None:
         self.directory = directory
         self.meta = meta
 
@@ -24,6 +24,20 @@ class Predictor(ABC):
         task_type = registry.task_types.get(meta["task_type"])
         task_type.load_components()  # its models and heads, without every other task type's
         return task_type.predictor_class()(Path(path), meta)
+
+    @classmethod
+    def for_model(cls, meta: dict[str, Any], *parts: Any) -> Self:
+        """The predictor of a model in memory, with the meta its bundle will have: the train stage
+        scores dev through it, so dev and test take one prediction path. ``parts``: the model and
+        what reads its inputs and outputs, as the type's ``use`` takes them."""
+        predictor = cls.__new__(cls)
+        Predictor.__init__(predictor, None, meta)
+        predictor.use(*parts)
+        return predictor
+
+    def use(self, *parts: Any) -> None:
+        """Take a loaded model and its parts (``for_model``); a type without it has no in-memory predictor."""
+        raise NotImplementedError(f"{type(self).__name__} has no predictor of a model in memory")
 
     @property
     @abstractmethod

@@ -10,6 +10,7 @@ the bundle what the kept model scored on dev, for the stage's metrics file.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,11 @@ def fit_task(
     sampler: Any = batch_sampler(tp, lengths, dist)
     if tp.fast_dev_run:  # a smoke run of every part: one epoch of a few batches, dev scored once
         sampler, tp = FirstBatches(sampler, tp.fast_dev_run), tp.model_copy(update={"epochs": 1})
+        print(
+            f"warning: train.fast_dev_run is {tp.fast_dev_run}: one epoch of {tp.fast_dev_run} batches, a smoke run; "
+            "the model it saves is not for use (set it to 0 for a real run)",
+            file=sys.stderr,
+        )
     loader = DataLoader(train_set, batch_sampler=sampler, collate_fn=collate)
     callbacks = keyed([(section["name"], registry.callbacks.build(section, live_dir)) for section in tp.callbacks])
     trainer = Trainer(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PlainValidator, PrivateAttr, model_validator
+from pydantic import Field, PlainValidator, PrivateAttr
 
 from mtf_lib import registry
 from mtf_lib.config import Section
@@ -47,6 +47,10 @@ class FetchParams(Section):
 # stay resumable). mtf_lib.tasks.common.run_hash reads the marks from the schema.
 NOT_SHAPING: dict[str, Any] = {"run_hash": "never"}
 SHAPING_WHEN_SET: dict[str, Any] = {"run_hash": "when_set"}
+
+# preprocess's process pool (its output is the same whatever the count), and a smoke run's slice.
+Workers = Annotated[int, Field(ge=0, description="0: one per CPU", json_schema_extra=NOT_SHAPING)]
+Limit = Annotated[int, Field(ge=0, description="the first N examples of each split (smoke runs); 0: all")]
 
 
 class TorchThreads(Section):
@@ -106,16 +110,20 @@ class TrainParams(TorchThreads):
         ),
     ] = 0
 
-    @model_validator(mode="before")
-    @classmethod
-    def _moved_settings(cls, data: Any) -> Any:
-        """Say where a setting went (params files written for earlier versions)."""
-        if isinstance(data, dict) and "patience" in data:
-            raise ValueError(
-                "train.patience is now the early_stopping.v1 callback's own setting: remove it and write "
-                f"callbacks: [{{name: early_stopping.v1, patience: {data['patience']}}}, dvclive.v1]"
-            )
-        return data
+    moved = {
+        "patience": "is now the early_stopping.v1 callback's own setting: remove it and write "
+        "callbacks: [{{name: early_stopping.v1, patience: {value}}}, dvclive.v1]"
+    }
+
+
+class EvaluateParams(TorchThreads):
+    """What every type's evaluate group holds besides its ``metric`` (a name or {name, its
+    settings}: the type's own field, with its default)."""
+
+    batch_size: PositiveInt = Field(64, json_schema_extra=NOT_SHAPING)  # test-time batching
+
+
+METRIC_HELP = "a name or {name, its settings}: scores dev in training (train.monitor is one of its scores) and test"
 
 
 class DistillParams(Section):
@@ -139,16 +147,24 @@ def monitor_maximized(params: Any) -> bool:
     (a loss, an RMSE) in its ``minimize`` tag."""
     from mtf_lib import registry
 
-    return params.train.monitor not in registry.metrics.tags(params.evaluate.metric).get("minimize", ())
+    return params.train.monitor not in registry.metrics.tags(metric_name(params)).get("minimize", ())
+
+
+def metric_name(params: Any) -> str:
+    """The name of ``evaluate.metric``: a resolved section, or a bare name where a plug-in type
+    declares the field with ``registry.metrics.name_of``."""
+    metric = params.evaluate.metric
+    return metric if isinstance(metric, str) else metric["name"]
 
 
 def check_monitor(params: Any) -> None:
     """``train.monitor`` must be a score that ``evaluate.metric`` reports (raise ValueError)."""
     from mtf_lib.metrics.scores import metric_scores
 
-    scores = metric_scores(params.evaluate.metric)
+    name = metric_name(params)
+    scores = metric_scores(name)
     if params.train.monitor not in scores:
         raise ValueError(
             f"train.monitor: {params.train.monitor!r} is not a score of evaluate.metric "
-            f"{params.evaluate.metric!r}; choose one of: {', '.join(scores)}"
+            f"{name!r}; choose one of: {', '.join(scores)}"
         )

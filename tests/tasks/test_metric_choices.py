@@ -74,3 +74,24 @@ def test_a_monitor_the_metric_does_not_report_is_refused(samples: dict[str, Path
     assert exc.value.problems == [
         "train.monitor: 'f1' is not a score of evaluate.metric 'token_accuracy.v1'; choose one of: accuracy"
     ]
+
+
+def test_a_metric_takes_its_own_settings_like_every_component(samples: dict[str, Path], tmp_path: Path) -> None:
+    """``evaluate.metric: {name, its settings}``: translation.v1's sacreBLEU tokenizer reaches the
+    scores' signature; a value it does not take is refused at its own key."""
+    task = samples["seq2seq"]
+    params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
+    params["evaluate"]["metric"] = {"name": "translation.v1", "tokenize": "char"}
+    params["train"]["epochs"] = 1
+    path = task / "params.char.yaml"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    with contextlib.chdir(task), torch_threads(1):
+        run_stages(load_params(path), paths_under(tmp_path))
+    written = json.loads((tmp_path / "metrics" / "eval.json").read_text(encoding="utf-8"))
+    assert "tok:char" in written["signatures"]["bleu"]
+
+    params["evaluate"]["metric"]["tokenize"] = "chinese"
+    path.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParamsError) as exc:
+        load_params(path)
+    assert [p.split(":")[0] for p in exc.value.problems] == ["evaluate.metric.tokenize"], exc.value.problems

@@ -80,7 +80,7 @@ def test_metrics_show_lists_the_task_metrics(generated: Generated) -> None:
     if metric is None:  # a type that scores with its own fixed measures (kg_qa)
         assert workspace["metrics/eval.json"]["data"]["test"]
         return
-    scores = set(metric_scores(metric))  # the task's metric
+    scores = set(metric_scores(metric["name"]))  # the task's metric
     assert set(workspace["metrics/eval.json"]["data"]["test"]) == scores
     dev_scores = workspace["metrics/dev.json"]["data"]
     assert scores <= set(dev_scores)

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from mtf_lib import registry
+from mtf_lib import config, registry
+from mtf_lib.config import ParamsError
 from mtf_lib.tasks.sections import TrainParams
+from mtf_lib.tasks.seq2seq.params import Seq2SeqParams
 from mtf_lib.training.callbacks import Callback, EarlyStopping
 from tests.training.test_trainer import make_trainer
 
@@ -35,9 +37,21 @@ def test_patience_is_the_early_stopping_callbacks_own_setting() -> None:
     assert isinstance(built, EarlyStopping) and built.patience == 2
 
 
-def test_an_earlier_params_files_train_patience_says_what_to_write() -> None:
-    with pytest.raises(ValidationError, match=r"callbacks: \[\{name: early_stopping.v1, patience: 3\}, dvclive.v1\]"):
-        TrainParams(patience=3)
+def test_an_earlier_params_files_moved_settings_say_what_to_write_beside_every_other_problem() -> None:
+    data = {"train": {"patience": 3, "lr": -1.0}, "evaluate": {"tokenize": "zh"}}
+    with pytest.raises(ParamsError) as caught:
+        config.validate(Seq2SeqParams, data, "params.yaml")
+    problems = caught.value.problems
+    assert (
+        "train.patience: is now the early_stopping.v1 callback's own setting: remove it and write callbacks: "
+        "[{name: early_stopping.v1, patience: 3}, dvclive.v1]" in problems
+    )
+    assert (
+        "evaluate.tokenize: is now the metric's own setting: remove it and write metric: "
+        "{name: translation.v1, tokenize: zh}" in problems
+    )
+    assert any(p.startswith("train.lr:") for p in problems)  # not hidden by the moved keys
+    assert any(p.startswith("task:") for p in problems)
 
 
 class Counting(Callback):

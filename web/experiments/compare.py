@@ -96,7 +96,9 @@ def better(name: str, minimized: set[str]) -> str:
 
 def lower_is_better(experiment: Experiment | None) -> set[str]:
     """The scores the experiment's metric (``evaluate.metric``) minimises, as the registry tags them."""
-    metric = experiment.params.get("evaluate.metric") if experiment else None
+    # A bare name, or {name, its settings} (flattened: evaluate.metric.name).
+    params = experiment.params if experiment else {}
+    metric = params.get("evaluate.metric.name", params.get("evaluate.metric"))
     if not isinstance(metric, str):
         return set()
     from mtf_lib import registry

@@ -14,7 +14,7 @@ from mtf_lib.tasks.evaluation import EvalPlan, evaluate_stage
 def plan(params: Any) -> EvalPlan:
     """``evaluate.metric`` on the test split through the Predictor that serves the model, and
     the confusion matrix."""
-    metric = registry.metrics.get(params.evaluate.metric)()
+    metric = registry.metrics.build(params.evaluate.metric)
 
     def confusion(metrics_dir: Path, records: list[dict], outputs: list[Any], scores: Scores) -> None:
         from mtf_lib.plots import confusion_matrix

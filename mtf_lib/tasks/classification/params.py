@@ -21,10 +21,8 @@ class PreprocessParams(Section):
     test: str
     tokenizer: registry.tokenizers.name_type = "jieba.v1"
     normalize: bool = True
-    workers: Annotated[
-        int, Field(ge=0, description="0: one per CPU", json_schema_extra=sections.NOT_SHAPING)  # same output
-    ] = 0
-    limit: Annotated[int, Field(ge=0, description="first N texts per split (smoke runs); 0: all")] = 0
+    workers: sections.Workers = 0
+    limit: sections.Limit = 0
 
 
 class DatasetParams(Section):
@@ -36,11 +34,10 @@ class TrainParams(sections.TrainParams):
     monitor: str = Field("macro_f1", description="the dev score that picks the kept epoch: one of evaluate.metric's")
 
 
-class EvaluateParams(sections.TorchThreads):
-    metric: registry.metrics.name_of(task_type="classification") = Field(
-        "classification_scores.v1", description="scores dev in training (train.monitor is one of its scores) and test"
+class EvaluateParams(sections.EvaluateParams):
+    metric: registry.metrics.ref(task_type="classification") = Field(
+        "classification_scores.v1", description=sections.METRIC_HELP
     )
-    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
 
 
 class ClassificationParams(Section):

@@ -29,18 +29,9 @@ class ClassificationPredictor(Predictor):
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
         super().__init__(directory, meta)
         model, vocabs, _ = load_classification_bundle(directory)
-        self._use(model, vocabs)
+        self.use(model, vocabs)
 
-    @classmethod
-    def for_model(cls, model: Any, vocabs: dict[str, Vocab], meta: dict[str, Any]) -> ClassificationPredictor:
-        """The predictor of a model in memory, with the meta its bundle will have: the train stage
-        scores dev through it, so dev and test take one prediction path."""
-        predictor = cls.__new__(cls)
-        Predictor.__init__(predictor, None, meta)
-        predictor._use(model, vocabs)
-        return predictor
-
-    def _use(self, model: Any, vocabs: dict[str, Vocab]) -> None:
+    def use(self, model: Any, vocabs: dict[str, Vocab]) -> None:
         self.model, self.vocabs = model, vocabs
         self._labels = vocabs["labels"].tokens
         self.tokenizer = self.meta["preprocess"]["tokenizer"]

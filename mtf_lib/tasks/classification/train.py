@@ -30,11 +30,11 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     served_meta = {"preprocess": params.preprocess.model_dump(mode="json"), **own}
     # Dev goes through the served prediction path (tokenized from its texts as requests are),
     # prepared once: its inputs do not depend on the weights.
-    dev_inputs = ClassificationPredictor.for_model(None, vocabs, served_meta).prepare([r["text"] for r in dev_records])
-    metric = registry.metrics.get(params.evaluate.metric)()
+    dev_inputs = ClassificationPredictor.for_model(served_meta, None, vocabs).prepare([r["text"] for r in dev_records])
+    metric = registry.metrics.build(params.evaluate.metric)
 
     def score_dev(model: Any) -> dict[str, float]:
-        predictor = ClassificationPredictor.for_model(model, vocabs, served_meta)
+        predictor = ClassificationPredictor.for_model(served_meta, model, vocabs)
         return metric(gold_dev, predictor.classify(dev_inputs, 2 * params.train.batch_size)).overall
 
     def encode_silver(records: list[dict]) -> tuple[EncodedSplit, Any]:

@@ -28,7 +28,7 @@ def baseline(params: Any, paths: StagePaths) -> dict[str, Any]:
         return summary
     train = read_preprocessed(paths.preprocessed / "train.jsonl")
     test = read_preprocessed(paths.preprocessed / "test.jsonl")
-    metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
+    metric = registry.metrics.build(params.evaluate.metric, *metric_range(target))
     gold, groups = [r["target"] for r in test], [r["group"] for r in test]
     results = {}
     for name, scorer in baselines.BASELINES.items():

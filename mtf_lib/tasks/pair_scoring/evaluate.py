@@ -19,7 +19,7 @@ def plan(params: Any) -> EvalPlan:
     """``evaluate.metric`` (overall and per group) on the test split through the Predictor that
     serves the model; the scatter and per-group plots."""
     target = params.preprocess.target
-    metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
+    metric = registry.metrics.build(params.evaluate.metric, *metric_range(target))
 
     def predicted(outputs: list[dict[str, Any]]) -> list[Any]:
         return [o["score"] if target.kind == "score" else o["label"] for o in outputs]

@@ -30,7 +30,7 @@ from mtf_lib.metrics.scores import Metric, Scores
     minimize=("rmse",),
     kind="score",
 )
-def pair_scores(*, low: float | None = None, high: float | None = None) -> Metric:
+def pair_scores(low: float | None = None, high: float | None = None) -> Metric:
     """Pearson and Spearman correlation, RMSE, and quadratic-weighted kappa (scores rounded and
     clipped to the integers of ``[low, high]``); the same per group where pairs have groups."""
     from mtf_lib.metrics.pair import grouped_pair_scores, pair_scores, score_range

@@ -44,10 +44,8 @@ class PreprocessParams(Section):
     split_seed: int = 13
     tokenizer: registry.tokenizers.name_type = "char.v1"
     normalize: bool = True
-    workers: Annotated[
-        int, Field(ge=0, description="0: one per CPU", json_schema_extra=sections.NOT_SHAPING)  # same output
-    ] = 0
-    limit: Annotated[int, Field(ge=0, description="first N pairs per split (smoke runs); 0: all")] = 0
+    workers: sections.Workers = 0
+    limit: sections.Limit = 0
 
 
 class DatasetParams(Section):
@@ -60,11 +58,8 @@ class TrainParams(sections.TrainParams):
     monitor: str = Field("spearman", description="the dev score that picks the kept epoch: one of evaluate.metric's")
 
 
-class EvaluateParams(sections.TorchThreads):
-    metric: registry.metrics.name_of(task_type="pair_scoring") = Field(
-        "pair_scores.v1", description="scores dev in training (train.monitor is one of its scores) and test"
-    )
-    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
+class EvaluateParams(sections.EvaluateParams):
+    metric: registry.metrics.ref(task_type="pair_scoring") = Field("pair_scores.v1", description=sections.METRIC_HELP)
 
 
 class BaselineParams(Section):
@@ -85,7 +80,8 @@ class PairScoringParams(Section):
 
     @model_validator(mode="after")
     def _monitor_is_a_score(self) -> PairScoringParams:
-        kind = registry.metrics.tags(self.evaluate.metric).get("kind", self.preprocess.target.kind)
+        metric = self.evaluate.metric["name"]
+        kind = registry.metrics.tags(metric).get("kind", self.preprocess.target.kind)
         if kind != self.preprocess.target.kind:
             fitting = [
                 n
@@ -93,7 +89,7 @@ class PairScoringParams(Section):
                 if registry.metrics.tags(n).get("kind") == self.preprocess.target.kind
             ]
             raise ValueError(
-                f"evaluate.metric: {self.evaluate.metric!r} scores {kind}s, and preprocess.target.kind is "
+                f"evaluate.metric: {metric!r} scores {kind}s, and preprocess.target.kind is "
                 f"{self.preprocess.target.kind!r}: choose {' or '.join(fitting)}"
             )
         loss = self.model.get("loss") if isinstance(self.model, dict) else None
@@ -110,6 +106,6 @@ class PairScoringParams(Section):
         return self
 
 
-def metric_range(target: Any) -> dict[str, Any]:
-    """The metric factory's settings: the score range (kind score), or none (kind label)."""
-    return {"low": target.min, "high": target.max} if target.kind == "score" else {}
+def metric_range(target: Any) -> tuple[float | None, ...]:
+    """What the metric is built from: the score range (kind score), or nothing (kind label)."""
+    return (target.min, target.max) if target.kind == "score" else ()

@@ -48,18 +48,9 @@ class PairScoringPredictor(Predictor):
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
         super().__init__(directory, meta)
         model, encoder, _ = load_pair_bundle(directory)
-        self._use(model, encoder)
+        self.use(model, encoder)
 
-    @classmethod
-    def for_model(cls, model: Any, encoder: PairEncoder, meta: dict[str, Any]) -> PairScoringPredictor:
-        """The predictor of a model in memory, with the meta its bundle will have: the train stage
-        scores dev through it, so dev and test take one prediction path."""
-        predictor = cls.__new__(cls)
-        Predictor.__init__(predictor, None, meta)
-        predictor._use(model, encoder)
-        return predictor
-
-    def _use(self, model: Any, encoder: PairEncoder) -> None:
+    def use(self, model: Any, encoder: PairEncoder) -> None:
         self.model, self.encoder = model, encoder
         self.tokenize = Tokenize(self.meta["preprocess"]["tokenizer"], self.meta["preprocess"]["normalize"])
 

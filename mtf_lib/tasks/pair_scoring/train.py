@@ -48,7 +48,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     gold_dev = [r["target"] for r in dev_records]
     groups_dev = [r["group"] for r in dev_records]
     target = params.preprocess.target
-    metric = registry.metrics.get(params.evaluate.metric)(**metric_range(target))
+    metric = registry.metrics.build(params.evaluate.metric, *metric_range(target))
     own = {
         "target": {"kind": target.kind, "low": encoder.low, "high": encoder.high},
         "n_features": int(train_set.features[0].shape[-1]) if len(train_set) else 0,
@@ -58,13 +58,13 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     # Dev goes through the served prediction path (tokenized from its texts as requests are),
     # prepared once: its inputs do not depend on the weights.
     dev_requests = [as_request(r) for r in dev_records]
-    dev_inputs = PairScoringPredictor.for_model(None, encoder, served_meta).prepare(dev_requests)
+    dev_inputs = PairScoringPredictor.for_model(served_meta, None, encoder).prepare(dev_requests)
 
     def scored(m: Any) -> tuple[dict[str, float], PairEncoder]:
         """Dev scores of ``m`` and the encoder that maps its outputs, from one pass over dev: score
         outputs are calibrated on dev as the kept model's will be (a ranking loss leaves their
         scale free; clipped uncalibrated outputs would tie and skew the ranks)."""
-        outputs = PairScoringPredictor.for_model(m, encoder, served_meta).outputs(dev_inputs, 2 * tp.batch_size)
+        outputs = PairScoringPredictor.for_model(served_meta, m, encoder).outputs(dev_inputs, 2 * tp.batch_size)
         if target.kind == "label":
             predicted = [vocabs["labels"].tokens[i] for i in outputs.argmax(1)]
             return metric(gold_dev, predicted, groups_dev).overall, encoder

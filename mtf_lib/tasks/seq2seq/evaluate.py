@@ -22,7 +22,7 @@ def plan(params: Any) -> EvalPlan:
     """BLEU (``evaluate.metric``) of the test split's beam-search translations through the
     Predictor that serves the bundle, and greedily beside it: what the beam adds, on the same model."""
     ev = params.evaluate
-    metric = registry.metrics.get(ev.metric)(tokenize=ev.tokenize)
+    metric = registry.metrics.build(ev.metric)
 
     def translate(predictor: Any, records: list[dict], beam: int) -> list[dict[str, Any]]:
         sources = [r["source"] for r in records]
@@ -43,7 +43,7 @@ def plan(params: Any) -> EvalPlan:
         return extra
 
     def samples(metrics_dir: Path, records: list[dict], results: list[Any], scores: Scores) -> None:
-        write_samples(metrics_dir / SAMPLES_FILE, records, results, ev.samples, ev.tokenize)
+        write_samples(metrics_dir / SAMPLES_FILE, records, results, ev.samples, ev.metric["tokenize"])
 
     return EvalPlan(
         predict=lambda predictor, records: translate(predictor, records, ev.beam),
@@ -52,7 +52,7 @@ def plan(params: Any) -> EvalPlan:
         extra=greedy,
         own_files=samples,
         # Sentence BLEU as the corpus score tokenizes.
-        analysed=lambda records: [{**r, "tokenize": ev.tokenize} for r in records],
+        analysed=lambda records: [{**r, "tokenize": ev.metric["tokenize"]} for r in records],
         test_only="evaluate translates the test split only",
     )
 

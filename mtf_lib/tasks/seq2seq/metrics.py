@@ -7,13 +7,14 @@ scores = metric(references, hypotheses)  # .overall {"bleu", "chrf"}; .signature
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from mtf_lib import registry
 from mtf_lib.metrics.scores import Metric, Scores
 
 
 @registry.metrics("translation.v1", task_type="seq2seq", scores=("bleu", "chrf"))
-def translation(*, tokenize: str = "13a") -> Metric:
+def translation(*, tokenize: Literal["13a", "zh", "intl", "char", "none"] = "13a") -> Metric:
     """sacreBLEU's corpus BLEU (``tokenize``: 13a for English output, zh for Chinese) and chrF of
     detokenized hypotheses against raw references."""
     from mtf_lib.metrics.translation import corpus_scores

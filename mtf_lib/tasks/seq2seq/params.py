@@ -25,7 +25,7 @@ class PreprocessParams(Section):
     test_size: SplitSize = 1500
     max_group: PositiveInt = Field(8, description="pairs sharing sentences beyond this many stay in train")
     split_seed: int = 13
-    limit: Annotated[int, Field(ge=0, description="first N pairs of each file (smoke runs); 0: all")] = 0
+    limit: sections.Limit = 0
 
 
 class SideParams(Section):
@@ -72,14 +72,16 @@ class DecodingParams(Section):
         return cls(**{**section.model_dump(include=set(cls.model_fields)), **changes})
 
 
-class EvaluateParams(sections.TorchThreads, DecodingParams):
-    metric: registry.metrics.name_of(task_type="seq2seq") = Field(
-        "translation.v1", description="scores dev in training (greedy) and test (with the beam)"
+class EvaluateParams(sections.EvaluateParams, DecodingParams):
+    moved = {
+        "tokenize": "is now the metric's own setting: remove it and write metric: {{name: translation.v1, "
+        "tokenize: {value}}}"
+    }
+
+    metric: registry.metrics.ref(task_type="seq2seq") = Field(
+        "translation.v1",
+        description="a name or {name, its settings}: scores dev in training (greedy) and test (with the beam)",
     )
-    tokenize: Literal["13a", "zh", "intl", "char", "none"] = Field(
-        "13a", description="sacreBLEU's tokenizer of BLEU: 13a for English output, zh for Chinese"
-    )
-    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
     samples: Annotated[
         int,
         Field(

@@ -9,7 +9,6 @@ from mtf_lib.pipeline.declare import PATHS, StageDecl, kept
 from mtf_lib.pipeline.standard import trained_model_pipeline
 
 DECODING = (
-    "evaluate.tokenize",
     "evaluate.max_len_ratio",
     "evaluate.max_len_extra",
     "evaluate.beam  # the bundle's decoding defaults (the web's)",

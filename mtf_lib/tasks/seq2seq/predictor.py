@@ -40,18 +40,9 @@ class Seq2SeqPredictor(Predictor):
     def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
         super().__init__(directory, meta)
         model, vocab, _ = load_seq2seq_bundle(directory)
-        self._use(model, vocab)
+        self.use(model, vocab)
 
-    @classmethod
-    def for_model(cls, model: Any, vocab: SidesVocab, meta: dict[str, Any]) -> Seq2SeqPredictor:
-        """The predictor of a model in memory, with the meta its bundle will have: the train stage
-        scores dev through it, so dev and test take one prediction path."""
-        predictor = cls.__new__(cls)
-        Predictor.__init__(predictor, None, meta)
-        predictor._use(model, vocab)
-        return predictor
-
-    def _use(self, model: Any, vocab: SidesVocab) -> None:
+    def use(self, model: Any, vocab: SidesVocab) -> None:
         self.model, self.vocab = model, vocab
         self.decoding = DecodingParams(**self.meta["decoding"])
         self.max_len = self.meta["dataset"]["max_len"]

@@ -23,18 +23,18 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     train_set = EncodedParallel.load(paths.dataset / "train.npz")
     dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
     references = [r["target"] for r in dev_records]
-    metric = registry.metrics.get(params.evaluate.metric)(tokenize=params.evaluate.tokenize)
+    metric = registry.metrics.build(params.evaluate.metric)
     decoding = DecodingParams.of(params.evaluate, beam=1)  # dev greedily, with test's length limits
     own = {"vocab": sizes_of(vocab), "dataset": params.dataset.model_dump(mode="json")}
     served_meta = {**own, "decoding": DecodingParams.of(params.evaluate).model_dump(mode="json")}
     # Dev goes through the served prediction path (encoded from its texts as requests are, cut
     # as evaluate cuts test), prepared once: its inputs do not depend on the weights.
-    sources = Seq2SeqPredictor.for_model(None, vocab, served_meta).prepare(
+    sources = Seq2SeqPredictor.for_model(served_meta, None, vocab).prepare(
         [r["source"] for r in dev_records], truncate=True
     )
 
     def score_dev(model: Any) -> dict[str, float]:
-        results = Seq2SeqPredictor.for_model(model, vocab, served_meta).predict(
+        results = Seq2SeqPredictor.for_model(served_meta, model, vocab).predict(
             sources, batch_size=params.evaluate.batch_size, decoding=decoding
         )
         return metric(references, [r["translation"] for r in results]).overall

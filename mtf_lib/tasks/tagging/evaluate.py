@@ -11,7 +11,7 @@ from mtf_lib.tasks.evaluation import EvalPlan, evaluate_stage
 
 def plan(params: Any) -> EvalPlan:
     """``evaluate.metric`` on the test split, through the same Predictor that serves the model."""
-    metric = registry.metrics.get(params.evaluate.metric)()
+    metric = registry.metrics.build(params.evaluate.metric)
     return EvalPlan(
         predict=lambda predictor, records: predictor.tag(
             [r["text"] for r in records], batch_size=params.evaluate.batch_size

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -24,10 +24,8 @@ class PreprocessParams(Section):
     normalize: bool = True
     softword: bool = True
     lexicon: bool = True
-    workers: Annotated[
-        int, Field(ge=0, description="0: one per CPU", json_schema_extra=sections.NOT_SHAPING)  # same output
-    ] = 0
-    limit: Annotated[int, Field(ge=0, description="first N sentences per split (smoke runs); 0: all")] = 0
+    workers: sections.Workers = 0
+    limit: sections.Limit = 0
 
 
 class DatasetParams(Section):
@@ -35,11 +33,8 @@ class DatasetParams(Section):
     bigram_min_freq: PositiveInt = 1
 
 
-class EvaluateParams(sections.TorchThreads):
-    metric: registry.metrics.name_of(task_type="tagging") = Field(
-        "entity_f1.v1", description="scores dev in training (train.monitor is one of its scores) and test"
-    )
-    batch_size: PositiveInt = Field(64, json_schema_extra=sections.NOT_SHAPING)  # test-time batching
+class EvaluateParams(sections.EvaluateParams):
+    metric: registry.metrics.ref(task_type="tagging") = Field("entity_f1.v1", description=sections.METRIC_HELP)
 
 
 class TaggingParams(Section):

@@ -38,7 +38,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     dev = read_preprocessed(paths.preprocessed / "dev.jsonl")
     preprocess = params.preprocess.model_dump(mode="json")
     dev_inputs = WindowTagger.for_params(None, vocabs, preprocess).prepare([r["text"] for r in dev])
-    metric = registry.metrics.get(params.evaluate.metric)()
+    metric = registry.metrics.build(params.evaluate.metric)
 
     def score_dev(model: Any) -> dict[str, float]:
         tagger = WindowTagger.for_params(model, vocabs, preprocess)

@@ -87,7 +87,7 @@ class TrainParams(sections.TrainParams):  # the Trainer's settings (epochs, lr, 
 
 
 class EvaluateParams(sections.TorchThreads):
-    metric: registry.metrics.name_of(task_type=TYPE) = "keyword_accuracy.v1"
+    metric: registry.metrics.ref(task_type=TYPE) = "keyword_accuracy.v1"
     batch_size: int = Field(64, ge=1)
 
 
@@ -151,7 +151,7 @@ def train_plan(params: Any, paths: Any) -> TrainPlan:
     """char_bag.v1 on the encoded train split; dev is scored through the same ``classify`` the predictor uses."""
     train_set = json.loads((paths.dataset / "train.json").read_text(encoding="utf-8"))
     dev = read_preprocessed(paths.preprocessed / "dev.jsonl")
-    metric = registry.metrics.get(params.evaluate.metric)()
+    metric = registry.metrics.build(params.evaluate.metric)
 
     def score_dev(model: nn.Module) -> dict[str, float]:
         predicted = classify(model, [r["text"] for r in dev], params.buckets, params.evaluate.batch_size)
@@ -172,7 +172,7 @@ def train_plan(params: Any, paths: Any) -> TrainPlan:
 
 
 def eval_plan(params: Any) -> EvalPlan:
-    metric = registry.metrics.get(params.evaluate.metric)()
+    metric = registry.metrics.build(params.evaluate.metric)
     return EvalPlan(
         predict=lambda predictor, records: predictor.predict(
             [r["text"] for r in records], batch_size=params.evaluate.batch_size

@@ -12,7 +12,7 @@ from typing import Any
 from dvc.repo.experiments.serialize import ExpExecutor, ExpRange, ExpState, LocalExpExecutor, SerializableExp
 
 from web.experiments.commands import APPLY_NOTE, TERMINAL_NOTE, Command, commands
-from web.experiments.compare import metrics_diff
+from web.experiments.compare import lower_is_better, metrics_diff
 from web.experiments.curves import experiment_curves
 from web.experiments.source import Experiment, TaskLayout, experiment_row, flatten, this_task, with_changes
 from web.experiments.svg import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, line_chart
@@ -172,3 +172,10 @@ def test_a_running_experiments_curves_are_read_where_it_runs(tmp_path: Path) -> 
     assert experiment_curves(layout, running) == {"train_loss": [(1.0, 2.0), (2.0, 1.5)]}
     assert experiment_curves(layout, replace(running, state="queued")) == {}
     assert experiment_curves(layout, replace(running, workdir=None)) == {}
+
+
+def test_the_metrics_minimised_scores_are_read_from_a_name_or_a_section() -> None:
+    """``evaluate.metric`` flattened from a bare name or from {name, its settings}."""
+    assert lower_is_better(row("a", params={"evaluate.metric": "pair_scores.v1"})) == {"rmse"}
+    assert lower_is_better(row("b", params={"evaluate.metric.name": "pair_scores.v1"})) == {"rmse"}
+    assert lower_is_better(row("c")) == set()
