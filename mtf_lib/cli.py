@@ -76,6 +76,9 @@ def check(
         print(yaml.safe_dump(loaded.model_dump(mode="json"), allow_unicode=True, sort_keys=False), end="")
         return
     print(f"{params}: OK ({loaded.task.type} task {loaded.task.name!r})")
+    smoke = getattr(getattr(loaded, "train", None), "fast_dev_run", 0)
+    if smoke:
+        print(f"warning: train.fast_dev_run is {smoke}: a smoke run, its model is not for use", file=sys.stderr)
 
 
 def _stale_pipeline(params: Path) -> list[str]:

@@ -105,7 +105,7 @@ def validate(schema: type[BaseModel], data: dict[str, Any], source: str, context
     try:
         validated = schema.model_validate(data, context=context)
     except ValidationError as exc:
-        found += describe(exc, schema)
+        found += describe(exc, schema, data)
     if found:
         raise ParamsError(source, sorted(dict.fromkeys(_format(path, message) for path, message in found)))
     return validated
@@ -132,19 +132,24 @@ def _is_section(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, Section)
 
 
-def describe(exc: ValidationError, schema: type[BaseModel]) -> list[Problem]:
-    """Each error of ``exc`` as (key path, message), with did-you-mean hints for unknown keys."""
+def describe(exc: ValidationError, schema: type[BaseModel], data: Any = None) -> list[Problem]:
+    """Each error of ``exc`` as (key path, message), with did-you-mean hints for unknown keys and,
+    given the params ``data``, where a key in the wrong place belongs."""
     out: list[Problem] = []
     for err in exc.errors():
         loc = [str(p) for p in err["loc"] if not isinstance(p, int)]
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"]).lstrip(".")
         cause = (err.get("ctx") or {}).get("error")
         if isinstance(cause, ComponentError):
-            out.extend((_join(path, sub), message) for sub, message in cause.problems)
+            for sub, message in cause.problems:
+                if message.startswith("unknown key (") and data is not None:  # a component's key in the wrong place
+                    elsewhere = _belongs_elsewhere(schema, data, loc[:-1], sub.split(".")[-1], in_component=True)
+                    message = f"unknown key; {elsewhere} {message[len('unknown key ') :]}" if elsewhere else message
+                out.append((_join(path, sub), message))
         elif err["type"] == "extra_forbidden":
             known = _fields_at(schema, loc[:-1])
             hint = difflib.get_close_matches(loc[-1], known, n=1)
-            elsewhere = None if hint else _belongs_elsewhere(schema, loc[:-1], loc[-1])
+            elsewhere = None if hint or data is None else _belongs_elsewhere(schema, data, loc[:-1], loc[-1])
             mean = f"; did you mean {hint[0]!r}?" if hint else f"; {elsewhere}" if elsewhere else ""
             valid = f"valid keys: {', '.join(known)}" if known else "this section takes no settings"
             out.append((path, f"unknown key{mean} ({valid})"))
@@ -157,24 +162,68 @@ def describe(exc: ValidationError, schema: type[BaseModel]) -> list[Problem]:
     return out
 
 
-def _belongs_elsewhere(schema: type[BaseModel], section: list[str], key: str) -> str | None:
-    """Where an unknown ``key`` of ``section`` is a setting: of another group (``train.beam`` →
-    ``evaluate.beam``), or of a component a group configures (``train.momentum`` → sgd.v1's, in
-    ``train.optimizer``); this section's own components first."""
+def _belongs_elsewhere(
+    schema: type[BaseModel], data: Any, section: list[str], key: str, in_component: bool = False
+) -> str | None:
+    """Where an unknown ``key`` of ``section`` (or of a component in it) is a setting: of a group
+    (``train.beam`` → ``evaluate.beam``), or of a component the task configures (``train.dropout``
+    → its model's; ``train.momentum`` → sgd.v1's, in ``train.optimizer``); this section first."""
     groups = [g for g, field in schema.model_fields.items() if key in getattr(field.annotation, "model_fields", {})]
-    if groups and section:
+    if groups and (section or in_component):
         return f"{key!r} belongs in {' or '.join(f'{g}.{key}' for g in groups)}"
     places = [section, [], *([g] for g in schema.model_fields if [g] != section)]  # []: model, at the top
+    elsewhere = None
     for place in places:
         for name, field in getattr(_model_at(schema, place), "model_fields", {}).items():
+            where = [*place, name]
             for ref in _component_refs(field.annotation, field.metadata):
+                value = _value_at(data, where)
+                found = _setting_of(ref, value if value is not None else field.default, key, ".".join(where))
+                if found:
+                    return found
                 owners = [
                     n for n in ref.reg.names(**dict(ref.tags)) if key in settings_model(ref.reg.get(n)).model_fields
                 ]
-                if owners:
-                    where, example = ".".join([*place, name]), f"{{name: {owners[0]}, {key}: …}}"
-                    return f"{key!r} is a setting of {', '.join(owners[:3])}: give it in {where} ({example})"
+                if owners and elsewhere is None:
+                    chosen = ", ".join(_names(value if value is not None else field.default)) or "none"
+                    owned = f"{key!r} is a setting of {', '.join(owners[:3])} in {'.'.join(where)}"
+                    elsewhere = f"{owned} (this task's: {chosen})"
+    return elsewhere
+
+
+def _setting_of(ref: ComponentRef, value: Any, key: str, where: str, depth: int = 2) -> str | None:
+    """Where ``key`` goes if it is a setting of the component(s) ``value`` configures at ``where``,
+    or of their sub-components (``model.loss``)."""
+    for section, name in zip(_sections(value), _names(value), strict=True):
+        if name not in ref.reg:
+            continue
+        model = settings_model(ref.reg.get(name))
+        if key in model.model_fields:
+            return f"{key!r} is a setting of {name}, this task's {where}: give it there ({{name: {name}, {key}: …}})"
+        for sub, field in model.model_fields.items() if depth > 1 else ():
+            given = section.get(sub) if isinstance(section, Mapping) else None
+            for inner in _component_refs(field.annotation, field.metadata):
+                found = _setting_of(
+                    inner, given if given is not None else field.default, key, f"{where}.{sub}", depth - 1
+                )
+                if found:
+                    return found
     return None
+
+
+def _sections(value: Any) -> list[Any]:
+    """The component sections a params value holds: one (a name or a mapping), or a list of them."""
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str | Mapping)]
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v.get("name")) if isinstance(v, Mapping) else v for v in _sections(value)]
+
+
+def _value_at(data: Any, where: list[str]) -> Any:
+    for part in where:
+        data = data.get(part) if isinstance(data, Mapping) else None
+    return data
 
 
 def _component_refs(annotation: Any, metadata: list[Any] = ()) -> list[ComponentRef]:

@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 from mtf_lib.errors import BAD_INPUT, BAD_PARAMS, CodeError, InputError, ServiceError
 from mtf_lib.layout import HELP, StagePaths
@@ -36,7 +37,17 @@ def run_stage(stage: str, argv: list[str] | None = None) -> None:
         description=f"Run the {stage} stage of the task whose params file is --params (dvc.yaml runs this).",
     )
     parser.add_argument("--params", default="params.yaml", help="params file (default: params.yaml)")
-    shown = paths_of_stage(stage, argv or []) if {"-h", "--help"} & set(argv or []) else None
+    shown = None
+    if {"-h", "--help"} & set(argv or []):
+        declared = declared_stages(argv or [])
+        if declared is not None and stage not in (names := [s.name for s in declared]):
+            fail(f"this task declares no stage {stage!r}; its stages: {', '.join(names)}", BAD_PARAMS)
+        shown = paths_of_stage(stage, declared) if declared is not None else None
+        parser.epilog = (
+            "Path options: those the task's declared stage reads or writes."
+            if shown is not None
+            else "Path options: all that any stage takes; in a task folder (or with --params) only its stage's."
+        )
     for name, default in ((f.name, f.default) for f in fields(StagePaths) if f.name in HELP):
         if shown is not None and name not in shown:
             continue
@@ -73,24 +84,27 @@ def run_stage(stage: str, argv: list[str] | None = None) -> None:
         print(f"{stage}: {json.dumps(summary, ensure_ascii=False)}")
 
 
-def paths_of_stage(stage: str, argv: list[str]) -> set[str] | None:
-    """For ``--help``: the path options the task's ``stage`` reads or writes, from its task
-    type's declared stages; None (list them all) when the params file cannot say which."""
+def declared_stages(argv: list[str]) -> list[Any] | None:
+    """For ``--help``: the stages the task of ``--params`` (else ./params.yaml) declares; None
+    when the params file cannot say."""
     from mtf_lib import registry
     from mtf_lib.params import load_params
 
     at = argv.index("--params") + 1 if "--params" in argv else None
     try:
         params = load_params(argv[at] if at is not None and at < len(argv) else "params.yaml")
-        declared = registry.task_types.get(params.task.type).pipeline_stages(params)
+        return registry.task_types.get(params.task.type).pipeline_stages(params)
     except Exception:  # noqa: BLE001 - help must answer whatever the params file holds
         return None
+
+
+def paths_of_stage(stage: str, declared: list[Any]) -> set[str]:
+    """The path options ``stage`` of ``declared`` reads or writes (each path by its most specific
+    option: metrics/train is --live, not --metrics)."""
     used = [str(p) for s in declared if s.name == stage for p in (*s.deps, *(o.path for o in s.outs))]
-    if not used:
-        return None
     defaults = {f.name: str(f.default) for f in fields(StagePaths) if f.name in HELP}
 
-    def option_of(path: str) -> str | None:  # the most specific: metrics/train is --live, not --metrics
+    def option_of(path: str) -> str | None:
         owners = [name for name, d in defaults.items() if path == d or path.startswith(d + "/")]
         return max(owners, key=lambda name: len(defaults[name]), default=None)
 

@@ -1,8 +1,9 @@
 """The contract every task type keeps, as a test a plug-in author runs on their own type
 (AllenNLP's ``ModelTestCase``): a task made from the type's template trains on its sample, saves
 a bundle that loads back to identical answers, answers its API example, scores dev and test
-with the same metric scores, and writes every output its declared stages name (what ``dvc repro``
-requires of a stage).
+with the same metric scores, writes every output its declared stages name (what ``dvc repro``
+requires of a stage) and reads no file of the task that its stage does not declare (else DVC
+would skip the stage when that file changes).
 
 In a plug-in's tests::
 
@@ -18,7 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +47,84 @@ def run_declared_stages(folder: Path) -> tuple[Any, StagePaths]:
         params = load_params("params.yaml")
         kind = registry.task_types.get(params.task.type)
         paths = StagePaths(progress=False)
-        for stage in kind.pipeline_stages(params):
+        declared = kind.pipeline_stages(params)
+        for stage in declared:
             started = time.monotonic()
-            kind.stage(stage.name)(params, paths)
-            if stage.name in AFTER:
-                resolve(AFTER[stage.name])(params, paths, time.monotonic() - started)
+            with _files_read() as read:
+                kind.stage(stage.name)(params, paths)
+                if stage.name in AFTER:
+                    resolve(AFTER[stage.name])(params, paths, time.monotonic() - started)
             missing = [out.path for out in stage.outs if "${" not in out.path and not Path(out.path).exists()]
             _require(not missing, f"stage {stage.name!r} declares {', '.join(missing)} but did not write it")
+            undeclared = _undeclared(read, stage, declared, params)
+            _require(
+                not undeclared,
+                f"stage {stage.name!r} reads {', '.join(undeclared)} but does not declare it (a dep of its "
+                "StageDecl, or of the same stage's outputs): DVC would not re-run it when that changes",
+            )
     return params, paths
+
+
+_reading: list[str] | None = None  # while a contract stage runs: the files it opens to read
+
+
+def _on_open(event: str, args: tuple[Any, ...]) -> None:
+    if event != "open" or _reading is None:
+        return
+    path, mode, flags = args
+    writes = any(c in mode for c in "wax+") if isinstance(mode, str) else flags & os.O_ACCMODE != os.O_RDONLY
+    if isinstance(path, str | os.PathLike) and not writes:
+        _reading.append(os.fspath(path))
+
+
+@contextlib.contextmanager
+def _files_read() -> Iterator[list[str]]:
+    """The paths opened for reading in this process while the block runs (an audit hook: it sees
+    numpy, torch and json alike; a child process's or a native library's reads go unseen)."""
+    global _reading
+    if not getattr(sys, "_mtf_contract_hook", False):
+        sys.addaudithook(_on_open)  # cannot be removed: idle outside this block
+        sys._mtf_contract_hook = True  # type: ignore[attr-defined]
+    _reading = []
+    try:
+        yield _reading
+    finally:
+        _reading = None
+
+
+def _undeclared(read: list[str], stage: Any, declared: list[Any], params: Any) -> list[str]:
+    """The task's files in ``read`` that no dep or output of ``stage`` covers (nor an output of
+    a stage that writes one of its deps: they change together), params.yaml aside."""
+    from mtf_lib.pipeline.declare import split_note, value_of
+
+    def resolved(text: str) -> str | None:
+        path = split_note(text)[0]
+        if path.startswith("${"):
+            value = value_of(params, path[2:-1])
+            return str(value) if value is not None else None
+        return path
+
+    deps = [p for p in map(resolved, stage.deps) if p]
+    covered = [*deps, *(o.path for o in stage.outs), "params.yaml"]
+    for other in declared:
+        outs = [o.path for o in other.outs]
+        if any(_under(dep, out) for dep in deps for out in outs):
+            covered += outs
+    root = Path.cwd().resolve()
+    found = []
+    for path in dict.fromkeys(read):
+        full = Path(path).resolve()
+        if full.is_relative_to(root) and full.is_file():
+            relative = full.relative_to(root).as_posix()
+            if not any(_under(relative, c) for c in covered):
+                found.append(relative)
+    return found
+
+
+def _under(path: str, folder: str) -> bool:
+    folder = os.path.normpath(folder)
+    path = os.path.normpath(path)
+    return path == folder or path.startswith(folder + os.sep)
 
 
 def check_task_type(task_type: str, folder: Path, options: str = "") -> None:

@@ -222,3 +222,11 @@ def test_mtf_stage_help_without_a_stage_is_the_commands_help(tmp_path: Path) -> 
         proc = run([MTF, "stage", flag], tmp_path)
         assert proc.returncode == 0 and "Usage: mtf stage" in proc.stdout, proc.stderr
     assert run([PYTHON, "-m", "mtf_lib.stage", "--help"], tmp_path).returncode == 0
+
+
+def test_help_of_a_stage_the_task_does_not_declare_is_refused(tmp_path: Path) -> None:
+    proc = run([MTF, "stage", "baseline", "--help", "--params", str(ROOT / "params.yaml")], tmp_path)
+    assert proc.returncode == BAD_PARAMS
+    assert (
+        "this task declares no stage 'baseline'; its stages: fetch, preprocess, dataset, train, evaluate" in proc.stderr
+    )

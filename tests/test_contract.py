@@ -40,3 +40,12 @@ def test_the_sample_task_takes_the_templates_smoke_settings(tmp_path: Path) -> N
     params = yaml.safe_load((task / "params.yaml").read_text(encoding="utf-8"))
     assert params["train"]["epochs"] == 2 and params["preprocess"]["scheme"] == "BIO"
     assert (task / "data" / "sample" / "train.jsonl").is_file()
+
+
+def test_a_stage_reading_a_file_it_does_not_declare_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Classification's train reads dev's raw texts: without that dep DVC would skip it when dev changes."""
+    from mtf_lib.pipeline import standard
+
+    monkeypatch.setattr(standard, "DEV", "data/elsewhere.jsonl")  # train's dev dep now names another file
+    with torch_threads(1), pytest.raises(ContractError, match=r"stage 'train' reads data/preprocessed/dev.jsonl"):
+        check_task_type("classification", tmp_path / "undeclared")

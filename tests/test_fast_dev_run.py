@@ -26,3 +26,6 @@ def test_fast_dev_run_trains_one_epoch_of_n_batches_and_still_writes_every_outpu
     assert (state["epoch"], state["global_step"]) == (1, 2)
     assert (task / paths.bundle / "bundle.json").is_file() and (task / paths.metrics / "eval.json").is_file()
     assert "train.fast_dev_run is 2" in capsys.readouterr().err  # its model is not for use, and it says so
+    assert "A smoke run** (train.fast_dev_run: 2" in (task / paths.metrics / "model_card.md").read_text(
+        encoding="utf-8"
+    )

@@ -202,14 +202,29 @@ EXTRA_CASES = [
         "train.momentum-misplaced",
         set_("train", "momentum", 0.9),
         "train.momentum",
-        ("'momentum' is a setting of sgd.v1: give it in train.optimizer ({name: sgd.v1, momentum: …})",),
+        ("'momentum' is a setting of sgd.v1 in train.optimizer (this task's: adam.v1)",),
+    ),
+    Case(
+        "train.dropout-misplaced",
+        set_("train", "dropout", 0.1),
+        "train.dropout",
+        (
+            "'dropout' is a setting of bilstm_crf.v1, this task's model: give it there "
+            "({name: bilstm_crf.v1, dropout: …})",
+        ),
+    ),
+    Case(
+        "train.optimizer.lr-misplaced",
+        set_("train", "optimizer", {"name": "sgd.v1", "lr": 0.1}),
+        "train.optimizer.lr",
+        ("'lr' belongs in train.lr",),
     ),
     Case("train.softword-misplaced", set_("train", "softword", True), "train.softword", ("preprocess.softword",)),
     Case(
         "evaluate.patience-misplaced",
         set_("evaluate", "patience", 2),
         "evaluate.patience",
-        ("a setting of early_stopping.v1: give it in train.callbacks",),
+        ("a setting of early_stopping.v1, this task's train.callbacks: give it there",),
     ),
 ]
 BY_ID = {case.id: case for case in CASES + EXTRA_CASES}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -32,3 +33,8 @@ def metric_scores(name: str) -> tuple[str, ...]:
     from mtf_lib import registry
 
     return tuple(registry.metrics.tags(name).get("scores", ()))
+
+
+def rounded(values: dict[str, Any]) -> dict[str, Any]:
+    """Scores as the metrics files hold them: floats to 6 digits (dev.json and eval.json alike)."""
+    return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items()}

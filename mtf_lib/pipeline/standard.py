@@ -16,6 +16,8 @@ from mtf_lib.pipeline.declare import PATHS, Output, StageDecl, interpolated, kep
 SPLIT_FILES = ("preprocess.train", "preprocess.dev", "preprocess.test")
 ERRORS = PATHS.metrics / "errors.json"  # written by a type with an error analysis (TaskType.errors)
 EVALUATED = (PATHS.metrics / "eval_groups.json", ERRORS, PATHS.metrics / "model_card.md")
+# The shared train stage scores dev from its raw texts through the type's Predictor, as evaluate scores test.
+DEV = f"{PATHS.preprocessed}/dev.jsonl"
 
 
 def acquire_stages(params: Any) -> list[StageDecl]:
@@ -90,6 +92,7 @@ def trained_model_pipeline(
             "train",
             deps=(
                 *code,
+                f"{DEV}  # dev is scored from raw text, as evaluate scores test",
                 *train_deps,
                 dataset,
                 *([str(PATHS.teacher)] if distill else []),
@@ -118,7 +121,15 @@ def trained_model_pipeline(
     stages.append(
         StageDecl(
             "evaluate",
-            deps=(*code, str(PATHS.bundle), f"{preprocessed}/test.jsonl", *evaluate_deps, curves),
+            # The split files too: the model card records their sha256.
+            deps=(
+                *code,
+                str(PATHS.bundle),
+                f"{preprocessed}/test.jsonl",
+                *evaluate_deps,
+                curves,
+                *interpolated(params, SPLIT_FILES),
+            ),
             params=("task.type", *target, *evaluate_params, "evaluate"),
             outs=(
                 *evaluate_outs(*evaluate_own, errors=has_error_analysis(params)),

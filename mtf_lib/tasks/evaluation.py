@@ -22,14 +22,10 @@ from typing import Any
 from mtf_lib import plots
 from mtf_lib.io import write_json
 from mtf_lib.layout import StagePaths
-from mtf_lib.metrics.scores import Scores
+from mtf_lib.metrics.scores import Scores, rounded
 
 EVAL_FILE = "eval.json"
 GROUPS_FILE = "eval_groups.json"
-
-
-def _rounded(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: round(v, 6) if isinstance(v, float) else v for k, v in values.items()}
 
 
 def write_evaluation(
@@ -38,11 +34,9 @@ def write_evaluation(
     """Write the files above for test ``scores`` over ``examples``; ``group`` names what a group is
     ("entity type", "class"); ``extra``: more of eval.json (how the scores were computed).
     Returns eval.json's content."""
-    summary = {"test": _rounded(scores.overall), "examples": examples, **(extra or {})}
+    summary = {"test": rounded(scores.overall), "examples": examples, **(extra or {})}
     write_json(metrics_dir / EVAL_FILE, summary)
-    write_json(
-        metrics_dir / GROUPS_FILE, {"group": group, "groups": {g: _rounded(s) for g, s in scores.groups.items()}}
-    )
+    write_json(metrics_dir / GROUPS_FILE, {"group": group, "groups": {g: rounded(s) for g, s in scores.groups.items()}})
     f1 = {g: s["f1"] for g, s in scores.groups.items() if "f1" in s}
     chart = metrics_dir / "plots" / "per_group_f1.png"
     if f1:

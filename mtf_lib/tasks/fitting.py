@@ -24,6 +24,7 @@ from mtf_lib import registry
 from mtf_lib.data.batching import BucketBatchSampler, FirstBatches, TokenBatchSampler
 from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.layout import StagePaths
+from mtf_lib.metrics.scores import rounded
 from mtf_lib.tasks.common import run_hash, task_dir
 from mtf_lib.tasks.sections import monitor_maximized
 from mtf_lib.training.callbacks import keyed
@@ -269,7 +270,7 @@ def write_dev_metrics(paths: StagePaths, resumed_from_epoch: int) -> dict[str, A
 
     if not launch_info().is_main:
         return {}
-    summary = dev_summary(read_bundle_meta(paths.bundle))
+    summary = rounded(dev_summary(read_bundle_meta(paths.bundle)))
     write_json(paths.dev_metrics, summary)
     size = sum(f.stat().st_size for f in paths.bundle.rglob("*") if f.is_file())
     return {**summary, "resumed_from_epoch": resumed_from_epoch, "bundle_mb": round(size / 2**20, 1)}

@@ -37,7 +37,7 @@ def _json(path: Path) -> dict[str, Any]:
 
 
 def _number(value: Any) -> str:
-    """Floats to six decimals, as eval.json rounds its scores (dev.json's are unrounded)."""
+    """Floats to six decimals, as dev.json and eval.json round their scores."""
     if isinstance(value, float):
         return f"{value:g}" if abs(value) >= 1e5 else str(round(value, 6))
     return str(value)
@@ -98,6 +98,14 @@ def group_section(groups: dict[str, Any]) -> list[str]:
         ),
         "",
     ]
+
+
+def smoke_run_line(params: Any) -> list[str]:
+    """The line that says a model comes from a ``train.fast_dev_run`` smoke run (not for use)."""
+    batches = getattr(getattr(params, "train", None), "fast_dev_run", 0)
+    if not batches:
+        return []
+    return [f"- **A smoke run** (train.fast_dev_run: {batches}: one epoch of {batches} batches): not for use."]
 
 
 def known_limits(evaluation: dict[str, Any], groups: dict[str, Any], errors: dict[str, Any], readme: Path) -> list[str]:
@@ -209,6 +217,7 @@ def model_card(params: Any, paths: Any, folder: Path | None = None) -> str:
         "",
         "## Known limits",
         "",
+        *smoke_run_line(params),
         *known_limits(evaluation, groups, errors, folder / "README.md"),
         "",
         "## Params",

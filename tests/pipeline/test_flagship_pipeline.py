@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mtf_lib.metrics.scores import rounded
 from tests.conftest import REPO, SMALL_RUN, make_task_copy, run, run_env, set_params
 from tests.stage_imports import missing_deps, trace_env
 
@@ -68,7 +69,7 @@ def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
     # The kept ensemble's dev scores, as its bundle holds them, with each member's best epoch.
     dev = read_json(flagship / "metrics" / "dev.json")
     bundle = read_json(flagship / "models" / "model" / "bundle.json")
-    assert {k: dev[k] for k in ("f1", "precision", "recall")} == bundle["dev_metrics"]
+    assert {k: dev[k] for k in ("f1", "precision", "recall")} == rounded(bundle["dev_metrics"])
     assert bundle["best_epoch"] is None and "best_epoch" not in dev
     seeds = [f"seed{bundle['params']['train']['seed'] + k}" for k in range(SMALL_RUN["train.ensemble"])]
     assert [f"seed{m['seed']}" for m in bundle["members"]] == seeds

@@ -14,6 +14,7 @@ from mtf_lib import cli, registry
 from mtf_lib.config import settings_model
 from mtf_lib.inference import Predictor
 from mtf_lib.inference.bundle import BundleError, read_bundle_meta
+from mtf_lib.metrics.scores import rounded
 from mtf_lib.plots import read_live_series
 from tests.stages import paths_under, run_stages
 from tests.tasks.classification_data import FIXTURE_PARAMS, HEADLINES, make_params, splits, write_jsonl
@@ -155,7 +156,7 @@ def test_an_ensemble_of_classifiers_is_served_as_one(tmp_path: Path) -> None:
     done = run_stages(params, paths_under(tmp_path))
     meta = read_bundle_meta(tmp_path / "models" / "model")
     assert meta["ensemble"] == 2 and [m["seed"] for m in meta["members"]] == [42, 43]
-    assert {**meta["dev_metrics"], "resumed_from_epoch": 0, "bundle_mb": done["train"]["bundle_mb"]} == done[
+    assert {**rounded(meta["dev_metrics"]), "resumed_from_epoch": 0, "bundle_mb": done["train"]["bundle_mb"]} == done[
         "train"
     ]  # the ensemble's own dev scores
     assert sorted(p.name for p in (tmp_path / "models" / "checkpoints").iterdir()) == ["member0", "member1"]

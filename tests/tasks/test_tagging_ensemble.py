@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from mtf_lib.inference import Predictor
+from mtf_lib.metrics.scores import rounded
 from mtf_lib.params import load_params
 from tests.conftest import torch_threads
 from tests.stages import paths_under, run_stages
@@ -42,7 +43,7 @@ def test_ensemble_trains_each_member_and_serves_them_as_one(task: Path) -> None:
     assert [m["seed"] for m in meta["members"]] == [42, 43]
     # The ensemble's own dev scores (members keep their best epochs in the bundle).
     assert first["bundle_mb"] > 0  # the train stage says how big the bundle is
-    assert {**meta["dev_metrics"], "resumed_from_epoch": 0, "bundle_mb": first["bundle_mb"]} == first
+    assert {**rounded(meta["dev_metrics"]), "resumed_from_epoch": 0, "bundle_mb": first["bundle_mb"]} == first
     assert sorted(p.name for p in (task / "models" / "checkpoints").iterdir()) == ["member0", "member1"]
     assert (task / "metrics" / "train" / "metrics.json").is_file()  # member 0's curves
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mtf_lib.pipeline.declare import PATHS, StageDecl
-from mtf_lib.pipeline.standard import trained_model_pipeline
+from mtf_lib.pipeline.declare import StageDecl
+from mtf_lib.pipeline.standard import DEV, trained_model_pipeline
 
 
 def stages(params: Any) -> list[StageDecl]:
-    return trained_model_pipeline(params, evaluate_deps=(f"{PATHS.preprocessed}/dev.jsonl  # its error analysis",))
+    return trained_model_pipeline(params, evaluate_deps=(f"{DEV}  # its error analysis",))

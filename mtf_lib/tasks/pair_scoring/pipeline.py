@@ -22,6 +22,5 @@ def stages(params: Any) -> list[StageDecl]:
         params,
         target=TARGET,
         own_stages=(baseline,),
-        train_deps=(f"{PATHS.preprocessed}/dev.jsonl",),
         evaluate_params=("train.monitor  # the per-group chart's score",),
     )

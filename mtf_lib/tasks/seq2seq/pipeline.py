@@ -19,7 +19,6 @@ DECODING = (
 def stages(params: Any) -> list[StageDecl]:
     return trained_model_pipeline(
         params,
-        train_deps=(f"{PATHS.preprocessed}/dev.jsonl  # dev's references",),
         train_params=DECODING,
         evaluate_own=(kept(PATHS.metrics / "samples.jsonl", note="a sample of test translations"),),
     )
