@@ -134,7 +134,11 @@ def check_task_type(task_type: str, folder: Path, options: str = "") -> None:
     from mtf_lib.inference import Predictor
     from mtf_lib.metrics.scores import metric_scores
 
-    params, paths = run_declared_stages(sample_task(task_type, folder, options))
+    try:
+        task = sample_task(task_type, folder, options)
+    except LookupError as exc:  # no template: the contract runs on the sample task it generates
+        raise ContractError(f"{exc}; the contract test needs one (TaskType.template) to make its sample task") from None
+    params, paths = run_declared_stages(task)
     bundle = folder / paths.bundle
     api = registry.task_types.get(task_type).api_spec()
     answers = []

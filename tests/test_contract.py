@@ -49,3 +49,16 @@ def test_a_stage_reading_a_file_it_does_not_declare_is_named(tmp_path: Path, mon
     monkeypatch.setattr(standard, "DEV", "data/elsewhere.jsonl")  # train's dev dep now names another file
     with torch_threads(1), pytest.raises(ContractError, match=r"stage 'train' reads data/preprocessed/dev.jsonl"):
         check_task_type("classification", tmp_path / "undeclared")
+
+
+def test_a_type_without_a_template_is_told_what_the_contract_needs(tmp_path: Path) -> None:
+    from mtf_lib import registry
+    from mtf_lib.tasks.base import TaskType
+
+    bare = TaskType(name="bare", description="no template", params=None, stages={}, predictor=None)
+    registry.task_types.register("bare", bare)
+    try:
+        with pytest.raises(ContractError, match="has no template.*TaskType.template"):
+            check_task_type("bare", tmp_path / "bare")
+    finally:
+        registry.task_types.unregister("bare")
