@@ -66,6 +66,7 @@ def run_declared_stages(folder: Path) -> tuple[Any, StagePaths]:
 
 
 _reading: list[str] | None = None  # while a contract stage runs: the files it opens to read
+_hooked = False
 
 
 def _on_open(event: str, args: tuple[Any, ...]) -> None:
@@ -81,10 +82,10 @@ def _on_open(event: str, args: tuple[Any, ...]) -> None:
 def _files_read() -> Iterator[list[str]]:
     """The paths opened for reading in this process while the block runs (an audit hook: it sees
     numpy, torch and json alike; a child process's or a native library's reads go unseen)."""
-    global _reading
-    if not getattr(sys, "_mtf_contract_hook", False):
+    global _reading, _hooked
+    if not _hooked:
         sys.addaudithook(_on_open)  # cannot be removed: idle outside this block
-        sys._mtf_contract_hook = True  # type: ignore[attr-defined]
+        _hooked = True
     _reading = []
     try:
         yield _reading
