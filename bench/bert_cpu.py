@@ -38,7 +38,9 @@ def main() -> None:
         make_base_bert(folder)
         torch.manual_seed(0)
         with params_folder(folder.parent):
-            model = registry.models.build({"name": "bert_tagger.v1", "pretrained": folder.name}, {}, labels)
+            model = registry.models.build(
+                {"name": "bert_tagger.v1", "encoder": {"name": "transformer.v1", "pretrained": folder.name}}, {}, labels
+            )
     optimizer = registry.optimizers.get("adamw.v2")(model.param_groups(lr=1e-3, weight_decay=0.01), lr=1e-3)
     data = batches(2 + steps, 16, 40, len(labels))
     model.train()

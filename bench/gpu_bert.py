@@ -58,7 +58,9 @@ def run(folder: Path, amp: str, data: list[dict[str, Any]], warmup: int, work: P
     labels = Vocab(["O", *(f"{p}-X{k}" for k in range(8) for p in "BIES")], unknown=False)
     torch.manual_seed(0)
     with params_folder(folder.parent):
-        model = registry.models.build({"name": "bert_tagger.v1", "pretrained": folder.name}, {}, labels)
+        model = registry.models.build(
+            {"name": "bert_tagger.v1", "encoder": {"name": "transformer.v1", "pretrained": folder.name}}, {}, labels
+        )
     torch.cuda.reset_peak_memory_stats()
     settings = TrainParams(
         epochs=1, lr=1e-3, optimizer="adamw.v2", weight_decay=0.01, amp=amp, device="cuda", callbacks=[]

@@ -36,33 +36,34 @@ HIDDEN, LAYERS = 64, 2
 def batches(raw: Path, limit: int) -> tuple[list[dict[str, Any]], int]:
     """Pre-collated ``input_ids`` / ``attention_mask`` / ``labels`` batches, and the label count."""
     import torch
+    from transformers import BertTokenizerFast
 
-    from mtf_lib.encoders.chars import char_table, read_vocab
     from mtf_lib.text.readers import read_char_tagged
 
     sentences = list(read_char_tagged(raw / "train.char.bmes", "BMES"))[: limit or None]
-    vocab_folder = Path(data_mirror() or ".") / "bert_base_chinese_vocab"
-    if (vocab_folder / "vocab.txt").is_file():
-        vocab = read_vocab(vocab_folder)
-    else:  # the ids matter little to speed: the train split's characters, after BERT's first 106 ids
+    vocab_file = Path(data_mirror() or ".") / "bert_base_chinese_vocab" / "vocab.txt"
+    if not vocab_file.is_file():  # the ids matter little to speed: the train split's characters
         chars = sorted({c for s in sentences for c in s.chars})
-        vocab = {"[PAD]": 0, "[UNK]": 100, "[CLS]": 101, "[SEP]": 102} | {c: 106 + n for n, c in enumerate(chars)}
-    table = char_table(vocab)
+        vocab_file = raw / "bench_vocab.txt"
+        vocab_file.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", *chars]) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast(vocab_file=str(vocab_file))
     tags = sorted({t for s in sentences for t in s.tags})
     index = {t: n for n, t in enumerate(tags)}
     ordered = sorted(sentences, key=lambda s: len(s.chars))
     out = []
     for start in range(0, len(ordered), BATCH):
         group = ordered[start : start + BATCH]
-        width = max(len(s.chars) for s in group) + 2
-        ids = torch.zeros((len(group), width), dtype=torch.long)
-        labels = torch.full((len(group), width), -100, dtype=torch.long)
+        # Hugging Face's token-classification recipe: characters as words, the first sub-token
+        # of each carries its label, the rest (and the specials) are -100.
+        encoded = tokenizer([list(s.chars) for s in group], is_split_into_words=True, padding=True, return_tensors="pt")
+        labels = torch.full(encoded["input_ids"].shape, -100, dtype=torch.long)
         for row, sentence in enumerate(group):
-            n = len(sentence.chars)
-            ids[row, 0], ids[row, n + 1] = 101, 102  # [CLS], [SEP]
-            ids[row, 1 : n + 1] = torch.as_tensor([int(table[ord(c)]) for c in sentence.chars])
-            labels[row, 1 : n + 1] = torch.as_tensor([index[t] for t in sentence.tags])
-        out.append({"input_ids": ids, "attention_mask": (ids != 0).long(), "labels": labels})
+            seen = set()
+            for position, word in enumerate(encoded.word_ids(row)):
+                if word is not None and word not in seen:
+                    seen.add(word)
+                    labels[row, position] = index[sentence.tags[word]]
+        out.append({"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"], "labels": labels})
     return out, len(tags)
 
 

@@ -35,9 +35,14 @@ class RemoteFile:
 
 @dataclass(frozen=True)
 class Dataset:
+    """``split_by``: a data set published as one table with a split column: ``(file, column)``;
+    fetching also writes ``<stem>_<value>.tsv`` per value of that column (lower-cased), so each
+    split is a file the readers take."""
+
     name: str
     description: str
     files: tuple[RemoteFile, ...]
+    split_by: tuple[str, str] | None = None
 
 
 def _github(repo: str, commit: str, path: str) -> str:
@@ -48,6 +53,7 @@ _RESUME = ("luopeixiang/named_entity_recognition", "8073771816613d84274e7528e070
 _SAS = ("aleversn/SAS-Datasets", "9e1a866d58edaa0d78af374d2f3529a10d72239a")
 _STS = ("shuxinyin/SimCSE-Pytorch", "c5bc95a68dee4bdc53856cf2850d9795d7e748d4")
 _TATOEBA = ("DaoChaShao/py-st-dl-translater-2.0", "620408eda1721f683e2413778ad19e4f94691053")
+_SICK = ("kkalouli/SICK-processing", "0848f4aec60870122a4ca18de08ba0e25f6f9a75")
 # The medical graph's CSV and its entity dictionaries come from two commits of the same repository.
 _MEDICAL_CSV = ("liuhuanyong/QASystemOnMedicalKG", "a75b6838f4e9783e1be23455b4deaf0e85683b9a")
 _MEDICAL_DICT = ("liuhuanyong/QASystemOnMedicalKG", "643eccb0dc53635cc14a9a9f3cdb39372a80af62")
@@ -113,6 +119,18 @@ DATASETS: dict[str, Dataset] = {
             )
         ),
     ),
+    "sick": Dataset(
+        "sick",
+        "SICK (Marelli et al. 2014): English sentence pairs, relatedness 1-5 and entailment, CC BY-NC-SA 3.0",
+        (
+            RemoteFile(
+                "SICK.txt",
+                _github(*_SICK, "SICK.txt"),
+                "1539c2d059809b5bd40694e26d8121cc85b6b496f91c7b40f2fc83bbd7dcd957",
+            ),
+        ),
+        split_by=("SICK.txt", "SemEval_set"),
+    ),
     "tatoeba_cmn_eng": Dataset(
         "tatoeba_cmn_eng",
         "Tatoeba English–Mandarin sentence pairs (english<TAB>chinese<TAB>attribution), CC-BY 2.0 FR",
@@ -168,7 +186,32 @@ def fetch_dataset(name: str, dest_root: str | Path, mirror: str | None = None) -
     mirror = mirror if mirror is not None else os.environ.get(MIRROR_ENV) or None
     dest = Path(dest_root) / name
     dest.mkdir(parents=True, exist_ok=True)
-    return [fetch_file(f, dest / f.name, name, mirror) for f in DATASETS[name].files]
+    fetched = [fetch_file(f, dest / f.name, name, mirror) for f in DATASETS[name].files]
+    split_by = DATASETS[name].split_by
+    return fetched + (split_files(dest / split_by[0], split_by[1]) if split_by else [])
+
+
+def split_files(table: Path, column: str) -> list[Path]:
+    """``<stem>_<value>.tsv`` beside a tab-separated ``table`` for each value of ``column``: its
+    header and rows (each file written whole or not at all)."""
+    import csv
+
+    with table.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader)
+        if column not in header:
+            raise AssetError(f"{table}: no column {column!r} to split by (columns: {', '.join(header)})")
+        at = header.index(column)
+        rows: dict[str, list[list[str]]] = {}
+        for row in reader:
+            rows.setdefault(row[at].strip().lower(), []).append(row)
+    out = []
+    for value, split in sorted(rows.items()):
+        target = table.with_name(f"{table.stem}_{value}.tsv")
+        with atomic_write(target, mode="w") as handle:
+            handle.write("".join("\t".join(r) + "\n" for r in [header, *split]))
+        out.append(target)
+    return out
 
 
 def fetch_file(remote: RemoteFile, target: Path, dataset: str, mirror: str | None) -> Path:

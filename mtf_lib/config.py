@@ -91,7 +91,7 @@ class ComponentError(ValueError):
 @dataclass(frozen=True)
 class ParamsContext:
     """What validating a params file knows besides its values: the file's folder (relative paths
-    in it, such as ``model.pretrained``, are relative to it) and the stage it is validated for
+    in it, such as ``model.encoder.pretrained``, are relative to it) and the stage it is validated for
     (None: every stage, as ``mtf check`` does). Validators read it from ``info.context``."""
 
     folder: Path
@@ -142,9 +142,11 @@ def describe(exc: ValidationError, schema: type[BaseModel], data: Any = None) ->
         cause = (err.get("ctx") or {}).get("error")
         if isinstance(cause, ComponentError):
             for sub, message in cause.problems:
-                if message.startswith("unknown key (") and data is not None:  # a component's key in the wrong place
+                if message.startswith("unknown key") and data is not None:  # a component's key in the wrong place
+                    # Where it belongs beats a look-alike name (encoder_lr is not a typo of encoder).
                     elsewhere = _belongs_elsewhere(schema, data, loc[:-1], sub.split(".")[-1], in_component=True)
-                    message = f"unknown key; {elsewhere} {message[len('unknown key ') :]}" if elsewhere else message
+                    valid = message[message.find("(valid") :] if "(valid" in message else ""
+                    message = f"unknown key; {elsewhere} {valid}".rstrip() if elsewhere else message
                 out.append((_join(path, sub), message))
         elif err["type"] == "extra_forbidden":
             known = _fields_at(schema, loc[:-1])
@@ -203,9 +205,9 @@ def _setting_of(ref: ComponentRef, value: Any, key: str, where: str, depth: int 
         for sub, field in model.model_fields.items() if depth > 1 else ():
             given = section.get(sub) if isinstance(section, Mapping) else None
             for inner in _component_refs(field.annotation, field.metadata):
-                found = _setting_of(
-                    inner, given if given is not None else field.default, key, f"{where}.{sub}", depth - 1
-                )
+                # A required sub-component not given yet: any of its kind may be the one meant.
+                default = field.default if field.is_required() is False else inner.reg.names(**dict(inner.tags))
+                found = _setting_of(inner, given if given is not None else default, key, f"{where}.{sub}", depth - 1)
                 if found:
                     return found
     return None

@@ -263,6 +263,8 @@ readers = Registry("reader", "readers")
 tokenizers = Registry("tokenizer", "tokenizers", ("mtf_lib.text.tokenizers",))
 vectors = Registry("vectors", "vectors", ("mtf_lib.data.vectors",))
 models = Registry("model", "models")
+# Lazy: only a model around a pretrained encoder imports it (a BiLSTM task never does).
+encoders = Registry("encoder", "encoders", lazy={"transformer.v1": "mtf_lib.encoders.component"})
 losses = Registry("loss", "losses")
 optimizers = Registry("optimizer", "optimizers", ("mtf_lib.optim",))
 schedulers = Registry("scheduler", "schedulers", ("mtf_lib.optim",))
@@ -285,6 +287,7 @@ ALL: dict[str, Registry] = {
         tokenizers,
         vectors,
         models,
+        encoders,
         losses,
         optimizers,
         schedulers,

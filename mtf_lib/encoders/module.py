@@ -1,161 +1,170 @@
-"""The encoder module fine-tuned models are built around: characters in, one vector per character out.
+"""The encoder module fine-tuned models are built around: texts in (a batch's code points), the
+pretrained model read through its own tokenizer, and out what a task needs of it:
 
-Input is the batch's ``codepoints`` (one per character, 0 for padding). Each character becomes
-its own wordpiece (``mtf_lib.encoders.chars``), the sequence is framed by ``[CLS]``/``[SEP]``, and
-a text longer than the encoder's positions goes through overlapping windows: each character
-takes its vector from the window where it sits farthest from an edge, so training and
-prediction see the same thing for texts of any length.
+- ``chars``: one vector per character (tagging), through offsets and overflowing windows;
+- ``pooled``: one vector per text: the pooling the model folder declares (sentence-transformers'
+  ``1_Pooling``: mean, cls or max) or the one set, over every window of the text;
+- ``pair``: the ``[CLS]`` vector of the tokenizer's own pair encoding (cross-encoders).
+
+Inputs stay code points (0 for padding), so the data stages never depend on the encoder.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
-from mtf_lib.encoders.pretrained import build_encoder, save_encoder_files, table_for
+from mtf_lib.encoders.pretrained import (
+    POOLING_CONFIG,
+    SENTENCE_CONFIG,
+    SENTENCE_MODULES,
+    declared_file,
+    load_pretrained,
+)
+from mtf_lib.encoders.pretrained import save_encoder_files as _save_files
+from mtf_lib.encoders.windows import NO_TOKEN, limit_of, tokenize
 
-WINDOW_OVERLAP = 0.25  # a quarter of each window is shared with the next
-
-
-class CharEncoder(nn.Module):
-    def __init__(self, pretrained: str, gradient_checkpointing: bool = False) -> None:
-        super().__init__()
-        self.encoder, self.vocab_folder = build_encoder(pretrained, gradient_checkpointing)
-        config = self.encoder.config
-        self.hidden_size = config.hidden_size
-        self.num_layers = config.num_hidden_layers
-        # Room for [CLS] and [SEP]; RoBERTa-style position ids also start after the padding index.
-        shifted = config.model_type in ("roberta", "xlm-roberta")
-        self.window = config.max_position_embeddings - 2 - ((config.pad_token_id or 0) + 1 if shifted else 0)
-        vocab = _vocab_ids(self.vocab_folder)
-        self.cls_id, self.sep_id, self.pad_id = vocab["[CLS]"], vocab["[SEP]"], vocab.get("[PAD]", 0)
-        # Rebuilt from the vocabulary, never saved with the weights: it is 4 MB of a pure function.
-        self.register_buffer("char_ids", table_for(self.vocab_folder), persistent=False)
-
-    def save_bundle_files(self, directory: Any) -> None:
-        save_encoder_files(self.encoder, self.vocab_folder, directory)
-
-    def forward(self, codepoints: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """``[B, L, H]``: a vector per character (zeros at padding)."""
-        return self.encode(codepoints, mask)[1]
-
-    def encode(self, codepoints: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(``[B, H]`` the ``[CLS]`` vector (of the first window), ``[B, L, H]`` a vector per character)."""
-        ids = self.char_ids[codepoints].long()
-        if ids.size(1) <= self.window:
-            framed = self._encode(ids, mask)
-            return framed[:, 0], framed[:, 1 : ids.size(1) + 1] * mask.unsqueeze(-1)
-        first = self._encode(ids[:, : self.window], mask[:, : self.window])[:, 0]
-        return first, self._windows(ids, mask) * mask.unsqueeze(-1)
-
-    def encode_pair(self, a: torch.Tensor, a_mask: torch.Tensor, b: torch.Tensor, b_mask: torch.Tensor) -> torch.Tensor:
-        """``[N, H]``: the ``[CLS]`` vector of ``[CLS] a [SEP] b [SEP]`` (token types 0, then 1),
-        from code points ``a`` [N, La] and ``b`` [N, Lb] (their masks: a prefix of each row).
-
-        A pair longer than the positions loses characters from the ends of its sides as the
-        tokenizers' ``longest_first`` cuts, so the shorter side stays whole when it can.
-        """
-        budget = self.window - 1  # the pair's second [SEP]
-        la, lb = a_mask.sum(1), b_mask.sum(1)
-        # As the (fast) Hugging Face tokenizers cut: the shorter side whole if it fits in half the
-        # budget, else half (rounded down; on a tie that side is a); the longer side the rest.
-        shorter = torch.minimum(la, lb)
-        keep_short = torch.where(2 * shorter > budget, torch.full_like(shorter, budget // 2), shorter)
-        keep_long = torch.minimum(torch.maximum(la, lb), budget - keep_short)
-        a_longer = la > lb
-        keep_a = torch.where(a_longer, keep_long, keep_short)
-        keep_b = torch.where(a_longer, keep_short, keep_long)
-        ids_a, ids_b = self.char_ids[a].long(), self.char_ids[b].long()
-        width = int((keep_a + keep_b).max()) + 3 if a.size(0) else 3
-        col = torch.arange(width, device=a.device)[None, :]
-        ka, kb = keep_a[:, None], keep_b[:, None]
-        from_a = (col >= 1) & (col <= ka)
-        from_b = (col >= ka + 2) & (col <= ka + kb + 1)
-        framed = torch.full((a.size(0), width), self.pad_id, dtype=torch.long, device=a.device)
-        framed = torch.where(col == 0, self.cls_id, framed)
-        framed = torch.where(from_a, _take(ids_a, (col - 1).expand(a.size(0), -1)), framed)
-        framed = torch.where(from_b, _take(ids_b, col - ka - 2), framed)
-        framed = torch.where((col == ka + 1) | (col == ka + kb + 2), self.sep_id, framed)
-        attention = col <= ka + kb + 2
-        inputs = {"input_ids": framed, "attention_mask": attention.long()}
-        # Only an encoder with segment embeddings reads token types (not RoBERTa's one, nor DistilBERT).
-        if getattr(self.encoder.config, "type_vocab_size", 0) >= 2:
-            inputs["token_type_ids"] = ((col >= ka + 2) & attention).long()
-        return self.encoder(**inputs).last_hidden_state[:, 0]
-
-    def _encode(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """``[B, L + 2, H]``: the encoder's output over ``[CLS] ids [SEP]``."""
-        batch, length = ids.shape
-        lengths = mask.sum(1)
-        framed = torch.full((batch, length + 2), self.pad_id, dtype=ids.dtype, device=ids.device)
-        framed[:, 0] = self.cls_id
-        framed[:, 1 : length + 1] = torch.where(mask, ids, torch.full_like(ids, self.pad_id))
-        rows = torch.arange(batch, device=ids.device)
-        framed[rows, lengths + 1] = self.sep_id
-        attention = torch.arange(length + 2, device=ids.device)[None, :] < (lengths + 2)[:, None]
-        return self.encoder(input_ids=framed, attention_mask=attention.long()).last_hidden_state
-
-    def _windows(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        length, size = ids.size(1), self.window
-        step = max(1, size - int(size * WINDOW_OVERLAP))
-        starts = list(range(0, length - size, step)) + [length - size]
-        out = ids.new_zeros((*ids.shape, self.hidden_size), dtype=torch.float32)
-        best = torch.full((length,), -1, device=ids.device)
-        for start in starts:
-            window_mask = mask[:, start : start + size]
-            if not window_mask.any():
-                continue
-            hidden = self._encode(ids[:, start : start + size], window_mask)[:, 1 : size + 1]
-            offsets = torch.arange(size, device=ids.device)
-            margin = torch.minimum(offsets, size - 1 - offsets)
-            take = margin > best[start : start + size]
-            out = out.to(hidden.dtype)
-            out[:, start : start + size][:, take] = hidden[:, take]
-            best[start : start + size] = torch.maximum(best[start : start + size], margin)
-        return out
+# sentence-transformers' pooling flags → the mode they mean.
+POOLING_FLAGS = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls", "pooling_mode_max_tokens": "max"}
 
 
-def _take(ids: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """``ids[row, index]`` where the index is in range; anything (later overwritten) elsewhere."""
-    if ids.size(1) == 0:
-        return torch.zeros_like(index)
-    return ids.gather(1, index.clamp(0, ids.size(1) - 1))
-
-
-def _vocab_ids(folder: Any) -> dict[str, int]:
-    from mtf_lib.encoders.chars import read_vocab
-
-    vocab = read_vocab(folder)
-    missing = [t for t in ("[CLS]", "[SEP]") if t not in vocab]
-    if missing:
-        raise ValueError(f"{folder}/vocab.txt has no {' or '.join(missing)}: not a BERT-style vocabulary")
-    return vocab
-
-
-class FineTuned(nn.Module):
-    """Base of the models fine-tuned around a ``CharEncoder``: the encoder, its frozen layers, and
-    the parameter groups the Trainer takes (``mtf_lib.encoders.groups``)."""
-
+class TransformerEncoder(nn.Module):
     def __init__(
         self,
         pretrained: str,
-        encoder_lr: float,
+        pooling: str = "auto",
+        max_length: int | None = None,
+        stride: int | None = None,
+        encoder_lr: float = 3e-5,
         layer_lr_decay: float = 1.0,
-        freeze: int = 0,
+        freeze_layers: int = 0,
         gradient_checkpointing: bool = False,
     ) -> None:
         super().__init__()
-        from mtf_lib.encoders.groups import freeze_layers
+        from mtf_lib.encoders.groups import freeze_layers as freeze
 
-        self.encoder = CharEncoder(pretrained, gradient_checkpointing)
-        freeze_layers(self.encoder.encoder, self.encoder.num_layers, freeze)
+        self.encoder, self.tokenizer, self.source = load_pretrained(pretrained, gradient_checkpointing)
         self.encoder_lr, self.layer_lr_decay = encoder_lr, layer_lr_decay
+        config = self.encoder.config
+        self.hidden_size = config.hidden_size
+        self.num_layers = config.num_hidden_layers
+        limit = limit_of(self.tokenizer, config, _sentence_limit(self.source))
+        if max_length is not None and max_length > limit:
+            raise ValueError(f"encoder.max_length {max_length} is more than the model takes ({limit} tokens)")
+        self.max_length = max_length or limit
+        specials = self.tokenizer.num_special_tokens_to_add(pair=False)
+        room = self.max_length - specials
+        self.stride = min(stride if stride is not None else room // 4, room - 1)
+        self.pooling = _declared_pooling(self.source) if pooling == "auto" else pooling
+        # A sentence model that ends in Normalize gives unit vectors: pooled ones are its embeddings.
+        self.normalize = pooling == "auto" and _declares_normalize(self.source)
+        freeze(self.encoder, self.num_layers, freeze_layers)
+
+    def save_bundle_files(self, directory: Any) -> None:
+        _save_files(self.encoder, self.tokenizer, self.source, directory)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.encoder.parameters()).device
+
+    def forward(self, codepoints: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """``[B, L, H]``: a vector per character (zeros at padding and where no token covers one)."""
+        texts = texts_of(codepoints)
+        windows = tokenize(self.tokenizer, texts, self.max_length, self.stride, codepoints.size(1))
+        hidden = self._run(windows.inputs)
+        flat = hidden.reshape(-1, hidden.size(-1))
+        index = torch.from_numpy(windows.char_token).to(flat.device)
+        found = (index != NO_TOKEN) & mask
+        out = flat[index.clamp(min=0)] * found.unsqueeze(-1)
+        return out
+
+    def pooled(self, codepoints: torch.Tensor) -> torch.Tensor:
+        """``[B, H]``: each text's vector, pooled over the tokens of all its windows (padding
+        masked), unit length where the sentence model declares it (what its ``encode()`` gives)."""
+        vectors = self._pool(codepoints)
+        return nn.functional.normalize(vectors, dim=-1) if self.normalize else vectors
+
+    def _pool(self, codepoints: torch.Tensor) -> torch.Tensor:
+        texts = texts_of(codepoints)
+        windows = tokenize(self.tokenizer, texts, self.max_length, self.stride, 0)
+        hidden = self._run(windows.inputs).float()
+        text_of = torch.from_numpy(windows.text_of).to(hidden.device)
+        attention = torch.as_tensor(windows.inputs["attention_mask"], device=hidden.device).bool()
+        if self.pooling == "cls":
+            first = torch.from_numpy(np.unique(windows.text_of, return_index=True)[1]).to(hidden.device)
+            return hidden[first, 0]
+        if self.pooling == "max":
+            masked = hidden.masked_fill(~attention.unsqueeze(-1), float("-inf")).amax(1)
+            out = masked.new_full((len(texts), hidden.size(-1)), float("-inf"))
+            return out.scatter_reduce_(0, text_of[:, None].expand_as(masked), masked, "amax")
+        sums = (hidden * attention.unsqueeze(-1)).sum(1)
+        total = hidden.new_zeros((len(texts), hidden.size(-1))).index_add_(0, text_of, sums)
+        count = hidden.new_zeros(len(texts)).index_add_(0, text_of, attention.sum(1).to(hidden.dtype))
+        return total / count.clamp(min=1).unsqueeze(-1)
+
+    def pair(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        """``[N, H]``: the first token's vector of the tokenizer's pair encoding of code points
+        ``a`` [N, La] and ``b`` [N, Lb] (segment ids where the model has them; the longer side
+        cut first when a pair exceeds the limit)."""
+        encoded = self.tokenizer(
+            texts_of(a),
+            texts_of(b),
+            truncation="longest_first",
+            max_length=self.max_length,
+            padding=True,
+            return_tensors="np",
+        )
+        inputs = {k: v for k, v in encoded.items() if k in self.tokenizer.model_input_names}
+        return self._run(inputs)[:, 0]
+
+    def _run(self, inputs: dict[str, Any]) -> torch.Tensor:
+        device = self.device
+        tensors = {k: torch.as_tensor(np.asarray(v), dtype=torch.long, device=device) for k, v in inputs.items()}
+        return self.encoder(**tensors).last_hidden_state
+
+
+def texts_of(codepoints: torch.Tensor) -> list[str]:
+    """The texts of a batch's code points (0 ends a row: padding)."""
+    rows = codepoints.cpu().numpy()
+    lengths = (rows > 0).sum(1)
+    return ["".join(map(chr, row[:n].tolist())) for row, n in zip(rows, lengths, strict=True)]
+
+
+def _declared_pooling(source: str) -> str:
+    """The pooling a sentence model's folder declares (``1_Pooling/config.json``), else mean."""
+    found = declared_file(source, POOLING_CONFIG)
+    if found is None:
+        return "mean"
+    flags = json.loads(found.read_text(encoding="utf-8"))
+    modes = [mode for flag, mode in POOLING_FLAGS.items() if flags.get(flag)]
+    return modes[0] if modes else "mean"
+
+
+def _declares_normalize(source: str) -> bool:
+    found = declared_file(source, SENTENCE_MODULES)
+    modules = json.loads(found.read_text(encoding="utf-8")) if found else []
+    return any(str(module.get("type", "")).endswith("Normalize") for module in modules)
+
+
+def _sentence_limit(source: str) -> int | None:
+    found = declared_file(source, SENTENCE_CONFIG)
+    return json.loads(found.read_text(encoding="utf-8")).get("max_seq_length") if found else None
+
+
+class FineTuned(nn.Module):
+    """Base of the models fine-tuned around a ``TransformerEncoder``: the parameter groups the
+    Trainer takes (``mtf_lib.encoders.groups``), the encoder at its own rates."""
+
+    def __init__(self, encoder: TransformerEncoder) -> None:
+        super().__init__()
+        self.encoder = encoder
 
     def param_groups(self, lr: float, weight_decay: float) -> list[dict[str, Any]]:
         from mtf_lib.encoders.groups import encoder_param_groups
 
-        return encoder_param_groups(
-            self, self.encoder.encoder, self.encoder.num_layers, lr, self.encoder_lr, weight_decay, self.layer_lr_decay
-        )
+        e = self.encoder
+        return encoder_param_groups(self, e.encoder, e.num_layers, lr, e.encoder_lr, weight_decay, e.layer_lr_decay)

@@ -13,8 +13,7 @@ from pydantic import Field
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.encoders.pretrained import Pretrained
-from mtf_lib.models.types import Dropout, LayerDecay, LearningRate, PositiveInt
+from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
     from mtf_lib.models.bert_classifier import BertClassifier
@@ -118,30 +117,20 @@ def bert_classifier(
     labels: Vocab,
     label_counts: Sequence[int] | None = None,
     *,
-    pretrained: Pretrained,
-    pooling: Literal["cls", "mean"] = "cls",
+    encoder: registry.encoders.ref(),
     dropout: Dropout = 0.1,
-    encoder_lr: LearningRate = 3e-5,
-    layer_lr_decay: LayerDecay = 1.0,
-    freeze_layers: Annotated[int, Field(ge=0)] = 0,
-    gradient_checkpointing: bool = False,
     label_smoothing: LabelSmoothing = 0.0,
     class_weights: ClassWeights = "none",
 ) -> BertClassifier:
-    """A pretrained encoder (transformers) fine-tuned to classify texts: pooled (``cls`` or
-    ``mean``), then a linear layer. It reads the text's characters through the encoder's own
-    vocabulary, whatever ``preprocess.tokenizer`` is. Settings as ``bert_tagger.v1``'s; the
-    classifier layer learns at ``train.lr``."""
+    """A pretrained encoder (``encoder``: transformer.v1 and its settings) fine-tuned to classify
+    texts: its pooled vector (``encoder.pooling``), then a linear layer that learns at
+    ``train.lr``. It reads the text through the model's own tokenizer, whatever
+    ``preprocess.tokenizer`` is."""
     from mtf_lib.models.bert_classifier import BertClassifier
 
     return BertClassifier(
-        pretrained,
+        registry.encoders.build(encoder),
         n_classes=len(labels),
         loss=_class_loss(labels, label_counts, label_smoothing, class_weights),
-        pooling=pooling,
         dropout=dropout,
-        encoder_lr=encoder_lr,
-        layer_lr_decay=layer_lr_decay,
-        freeze=freeze_layers,
-        gradient_checkpointing=gradient_checkpointing,
     )

@@ -18,9 +18,8 @@ from pydantic import Field
 
 from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.encoders.pretrained import Pretrained
 from mtf_lib.models.pair_types import PairTarget
-from mtf_lib.models.types import Dropout, LayerDecay, LearningRate, PositiveInt
+from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
     from torch import nn
@@ -157,29 +156,17 @@ def bert_cross_encoder(
     n_features: int = 0,
     n_groups: int = 0,
     *,
-    pretrained: Pretrained,
+    encoder: registry.encoders.ref(),
     dropout: Dropout = 0.1,
-    encoder_lr: LearningRate = 3e-5,
-    layer_lr_decay: LayerDecay = 1.0,
-    freeze_layers: NonNegative = 0,
-    gradient_checkpointing: bool = False,
     loss: LossRef = None,
 ) -> BertCrossEncoder:
-    """A pretrained encoder reading ``[CLS] text [SEP] reference [SEP]`` (the longer side cut
-    to fit its positions) → ``[CLS]`` → dropout → linear, per reference. Reads the characters
-    through the encoder's own vocabulary; settings as ``bert_classifier.v1``'s."""
+    """A pretrained encoder (``encoder``: transformer.v1 and its settings) reading the pair as its
+    tokenizer encodes one (``[CLS] text [SEP] reference [SEP]`` for BERT, segment ids where the
+    model has them; the longer side cut first to fit) → the first token's vector → dropout →
+    linear, per reference."""
     from mtf_lib.models.bert_pair import BertCrossEncoder
 
-    return BertCrossEncoder(
-        pretrained,
-        target=target,
-        loss=_loss(loss, target),
-        dropout=dropout,
-        encoder_lr=encoder_lr,
-        layer_lr_decay=layer_lr_decay,
-        freeze=freeze_layers,
-        gradient_checkpointing=gradient_checkpointing,
-    )
+    return BertCrossEncoder(registry.encoders.build(encoder), target=target, loss=_loss(loss, target), dropout=dropout)
 
 
 @registry.models("bert_bi_encoder.v1", task_type=TASK)
@@ -189,33 +176,27 @@ def bert_bi_encoder(
     n_features: int = 0,
     n_groups: int = 0,
     *,
-    pretrained: Pretrained,
+    encoder: registry.encoders.ref(),
     head: Literal["cosine", "mlp"] = "cosine",
     hidden: PositiveInt = 256,
     dropout: Dropout = 0.1,
     use_features: bool = True,
     group_dim: NonNegative = 0,
-    encoder_lr: LearningRate = 3e-5,
-    layer_lr_decay: LayerDecay = 1.0,
-    freeze_layers: NonNegative = 0,
-    gradient_checkpointing: bool = False,
     loss: LossRef = None,
 ) -> BertBiEncoder:
-    """A pretrained encoder over each text alone, mean-pooled: the score is the two vectors'
-    cosine (``head: cosine``, score targets only), or ``head: mlp``: ``[u, v, |u − v|, u ∗ v]``
-    fused like ``siamese.v1``'s (``hidden``, ``use_features``, ``group_dim``; mlp only) → MLP."""
+    """A pretrained encoder (``encoder``: transformer.v1 and its settings) over each text alone,
+    pooled (``encoder.pooling``: a sentence model's own by default): the score is the two
+    vectors' cosine (``head: cosine``, score targets only), or ``head: mlp``:
+    ``[u, v, |u − v|, u ∗ v]`` fused like ``siamese.v1``'s (``hidden``, ``use_features``,
+    ``group_dim``; mlp only) → MLP."""
     from mtf_lib.models.bert_pair import BertBiEncoder
 
     return BertBiEncoder(
-        pretrained,
+        registry.encoders.build(encoder),
         target=target,
         loss=_loss(loss, target),
         head=head,
         dropout=dropout,
-        encoder_lr=encoder_lr,
-        layer_lr_decay=layer_lr_decay,
-        freeze=freeze_layers,
-        gradient_checkpointing=gradient_checkpointing,
         hidden=hidden,
         n_features=n_features if use_features else 0,
         n_groups=n_groups,

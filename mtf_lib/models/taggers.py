@@ -4,15 +4,14 @@ modules live beside this one."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
 from mtf_lib import registry
 from mtf_lib.config import INIT_ONLY
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.encoders.pretrained import Pretrained
-from mtf_lib.models.types import Dropout, LayerDecay, LearningRate, PositiveInt
+from mtf_lib.models.types import Dropout, PositiveInt
 
 if TYPE_CHECKING:
     from mtf_lib.models.bert_tagger import BertTagger
@@ -93,30 +92,23 @@ def bert_tagger(
     vocabs: dict[str, Vocab],
     labels: Vocab,
     *,
-    pretrained: Pretrained,
+    encoder: registry.encoders.ref(),
     head: registry.losses.ref(task_type="tagging") = "crf_nll.v1",
     dropout: Dropout = 0.1,
-    encoder_lr: LearningRate = 3e-5,
-    layer_lr_decay: LayerDecay = 1.0,
-    freeze_layers: Annotated[int, Field(ge=0)] = 0,
-    gradient_checkpointing: bool = False,
+    units: Literal["chars", "words"] = "chars",
 ) -> BertTagger:
-    """A pretrained encoder (transformers) fine-tuned to tag characters, one tag per character.
-
-    ``pretrained``: a model folder as save_pretrained writes it (config.json, weights, vocab.txt),
-    relative to the task folder, or a hub id. ``encoder_lr``: the encoder's learning rate (the head
-    and CRF learn at ``train.lr``, far larger); ``layer_lr_decay`` < 1 lowers it layer by layer
-    towards the embeddings; ``freeze_layers``: the embeddings and first N layers stay fixed.
-    """
+    """A pretrained encoder (``encoder``: transformer.v1 and its settings) fine-tuned to tag text,
+    one tag per character in the end. ``units: chars``: each character takes the vector of the
+    first sub-token covering it in the model's own tokenization and the head (a CRF by default)
+    runs over characters (Chinese NER); ``units: words``: each space-separated word is tagged by
+    its first sub-token, the head runs over words, and an entity's words give its characters
+    (CoNLL-style English tokens joined with spaces)."""
     from mtf_lib.models.bert_tagger import BertTagger
 
     return BertTagger(
-        pretrained,
-        n_tags=len(labels),
+        registry.encoders.build(encoder),
+        labels,
         head=registry.losses.build(head, len(labels)),
         dropout=dropout,
-        encoder_lr=encoder_lr,
-        layer_lr_decay=layer_lr_decay,
-        freeze=freeze_layers,
-        gradient_checkpointing=gradient_checkpointing,
+        units=units,
     )

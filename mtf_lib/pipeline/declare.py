@@ -7,7 +7,7 @@ comment beside the line in dvc.yaml.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -69,7 +69,7 @@ def value_of(params: Any, dotted: str) -> Any:
     """A params value by its dotted key; None where a group on the way is absent."""
     node = params
     for key in dotted.split("."):
-        node = getattr(node, key, None)
+        node = node.get(key) if isinstance(node, Mapping) else getattr(node, key, None)
         if node is None:
             return None
     return node

@@ -141,13 +141,14 @@ def trained_model_pipeline(
 
 
 def pretrained_deps(params: Any) -> list[str]:
-    """A pretrained encoder's folder (``model.pretrained``) when it is a path of the task: a new
-    download or fine-tuned encoder there retrains; a hub id or installed package is no file dep."""
-    from mtf_lib.encoders.pretrained import is_hub_id
+    """A pretrained encoder's folder (``model.encoder.pretrained``) when it is a path of the task:
+    a new download or fine-tuned encoder there retrains; a hub id or installed package (pinned by
+    its version) is no file dep."""
+    from mtf_lib.encoders.pretrained import is_task_folder
 
-    pretrained = value_of(params, "model.pretrained")
-    local = isinstance(pretrained, str) and not is_hub_id(pretrained)  # the validation's rule
-    return interpolated(params, ["model.pretrained"]) if local else []
+    pretrained = value_of(params, "model.encoder.pretrained")
+    local = isinstance(pretrained, str) and is_task_folder(pretrained)  # the validation's rule
+    return interpolated(params, ["model.encoder.pretrained"]) if local else []
 
 
 def teacher_stage(params: Any, code: Sequence[str]) -> StageDecl:

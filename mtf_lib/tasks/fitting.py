@@ -195,7 +195,7 @@ def fit_members(
         member_params = params.model_copy(update={"train": tp.model_copy(update={"seed": tp.seed + k})})
         member_dir = paths.checkpoints if count == 1 else paths.checkpoints / f"member{k}"
         seed_everything(tp.seed + k)
-        with params_folder(task_dir(params)):  # a model.pretrained folder is relative to the task
+        with params_folder(task_dir(params)):  # a model.encoder.pretrained folder is relative to the task
             model = build()
         trainer, result = fit_task(
             member_params,

@@ -16,7 +16,7 @@ from mtf_lib import registry
 from mtf_lib.config import ComponentError
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import params_folder, pretrained_problem
-from tests.encoders.tiny_bert import make_tiny_bert
+from tests.encoders.tiny_models import encoder_section, make_tiny_bert
 
 LABELS = Vocab(["O", "B-PER", "E-PER", "S-PER"], unknown=False)
 
@@ -28,7 +28,8 @@ def bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def tagger(bert: Path, **settings: object) -> torch.nn.Module:
     with params_folder(bert.parent):
-        return registry.models.build({"name": "bert_tagger.v1", "pretrained": bert.name, **settings}, {}, LABELS)
+        encoder = encoder_section(bert.name, **settings)
+        return registry.models.build({"name": "bert_tagger.v1", "encoder": encoder}, {}, LABELS)
 
 
 def batch_of(texts: list[str]) -> dict[str, torch.Tensor]:
@@ -61,7 +62,7 @@ def test_one_tag_per_character(bert: Path, texts: list[str]) -> None:
 
 def test_a_long_text_goes_through_windows_and_padding_changes_nothing(bert: Path) -> None:
     model = tagger(bert).eval()
-    long_text = "张伟毕业于北京大学，现任华为公司工程师。" * 5  # 100 chars; 38 per window
+    long_text = "张伟毕业于北京大学，现任华为公司工程师。" * 5  # 100 chars; 38 tokens per window
     alone = model(batch_of([long_text]))["emissions"]
     beside_a_short_one = model(batch_of([long_text, "张伟"]))["emissions"]
     assert alone.shape == (1, 100, len(LABELS))
@@ -96,11 +97,10 @@ def test_frozen_layers_get_no_gradient(bert: Path) -> None:
 
 def test_the_classifier_pools_and_classifies(bert: Path) -> None:
     labels = Vocab(["体育", "财经"], unknown=False)
-    for pooling in ("cls", "mean"):
+    for pooling in ("cls", "mean", "max"):
         with params_folder(bert.parent):
-            model = registry.models.build(
-                {"name": "bert_classifier.v1", "pretrained": bert.name, "pooling": pooling}, {}, labels
-            )
+            encoder = encoder_section(bert.name, pooling=pooling)
+            model = registry.models.build({"name": "bert_classifier.v1", "encoder": encoder}, {}, labels)
         batch = batch_of(["球队赢了", "股市大涨了很多"])
         out = model({**batch, "labels": torch.tensor([0, 1])})
         assert out["logits"].shape == (2, 2) and out["loss"].requires_grad
@@ -114,6 +114,7 @@ def test_a_folder_that_is_not_a_model_is_refused(tmp_path: Path, bert: Path) -> 
     (tmp_path / "half").mkdir()
     (tmp_path / "half" / "config.json").write_text("{}", encoding="utf-8")
     half = pretrained_problem("half", tmp_path)
-    assert "no model.safetensors or pytorch_model.bin, vocab.txt" in half
+    assert "no model.safetensors or pytorch_model.bin, a tokenizer (tokenizer.json or vocab.txt" in half
     with params_folder(tmp_path), pytest.raises(ComponentError, match="not a pretrained model folder"):
-        registry.models.build({"name": "bert_tagger.v1", "pretrained": "half"}, {}, LABELS)
+        registry.models.build({"name": "bert_tagger.v1", "encoder": encoder_section("half")}, {}, LABELS)
+    assert "pip install no-such-package" in pretrained_problem("package:no_such_package/model", tmp_path)

@@ -1,5 +1,5 @@
 """The BERT pair scorers on a tiny BERT made from a config (offline): the cross-encoder frames
-and truncates a pair as the Hugging Face tokenizer does, both models give score and label
+and truncates a pair as the model's own tokenizer does, both models give score and label
 outputs, ignore padding and absent references, learn in a few steps, keep the encoder's own
 learning rates, and round-trip their state_dict."""
 
@@ -16,7 +16,7 @@ from mtf_lib import registry
 from mtf_lib.data.vocab import Vocab
 from mtf_lib.encoders.pretrained import params_folder
 from mtf_lib.models.pair_types import PairTarget
-from tests.encoders.tiny_bert import make_tiny_bert
+from tests.encoders.tiny_models import encoder_section, make_tiny_bert
 
 VOCABS = {"tokens": Vocab([])}
 SCORE = PairTarget("score")
@@ -29,10 +29,14 @@ def bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_tiny_bert(tmp_path_factory.mktemp("bert"), max_positions=MAX_POSITIONS)
 
 
+ENCODER_SETTINGS = ("encoder_lr", "pooling", "max_length", "stride")
+
+
 def build(bert: Path, name: str, target: PairTarget = SCORE, seed: int = 0, **settings: Any) -> torch.nn.Module:
     torch.manual_seed(seed)
+    own = {k: settings.pop(k) for k in ENCODER_SETTINGS if k in settings}
     with params_folder(bert.parent):
-        section = {"name": name, "pretrained": bert.name, **settings}
+        section = {"name": name, "encoder": encoder_section(bert.name, **own), **settings}
         return registry.models.build(section, VOCABS, target, 1, 3).eval()
 
 
@@ -64,9 +68,9 @@ EXAMPLES = [
 
 
 def test_a_pair_is_framed_and_cut_as_the_tokenizer_does(bert: Path) -> None:
-    from transformers import BertTokenizer
+    from transformers import AutoTokenizer
 
-    tokenizer = BertTokenizer(str(bert / "vocab.txt"))
+    tokenizer = AutoTokenizer.from_pretrained(bert)
     encoder = build(bert, "bert_cross_encoder.v1").encoder
     pairs = [
         ("张伟", "毕业于北京大学"),
@@ -77,7 +81,7 @@ def test_a_pair_is_framed_and_cut_as_the_tokenizer_does(bert: Path) -> None:
     ]
     a = codepoints([p[0] for p in pairs], 13)
     b = codepoints([p[1] for p in pairs], 15)
-    got = encoder.encode_pair(a, a > 0, b, b > 0)
+    got = encoder.pair(a, b)
     for row, (first, second) in enumerate(pairs):
         framed = tokenizer(first, second, truncation="longest_first", max_length=MAX_POSITIONS, return_tensors="pt")
         want = encoder.encoder(**framed).last_hidden_state[:, 0]

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import make_task_copy, run_env
-from tests.encoders.tiny_bert import make_tiny_bert
+from tests.encoders.tiny_models import encoder_section, make_tiny_bert
 from tests.stage_imports import missing_deps, trace_env
 from tests.template.baking import bake, run
 
@@ -26,8 +26,8 @@ pytestmark = pytest.mark.slow
 
 PRETRAINED = "resources/bert_models/tiny-bert"
 MODELS = {
-    "tagging": {"name": "bert_tagger.v1", "pretrained": PRETRAINED, "encoder_lr": 0.001, "dropout": 0.1},
-    "classification": {"name": "bert_classifier.v1", "pretrained": PRETRAINED, "encoder_lr": 0.001, "pooling": "mean"},
+    "tagging": {"name": "bert_tagger.v1", "encoder": encoder_section(PRETRAINED, encoder_lr=0.001), "dropout": 0.1},
+    "classification": {"name": "bert_classifier.v1", "encoder": encoder_section(PRETRAINED, encoder_lr=0.001)},
 }
 KNOWN = {"tagging": "张伟毕业于北京大学，现任华为公司工程师。", "classification": "地铁三号线将于明年开通"}
 
@@ -97,7 +97,7 @@ def test_the_web_app_serves_the_bundle_without_the_pretrained_folder(bert_task: 
 
 def test_a_missing_pretrained_folder_stops_training_before_any_work(bert_task: BertTask) -> None:
     params = yaml.safe_load((bert_task.task / "params.yaml").read_text(encoding="utf-8"))
-    params["model"]["pretrained"] = "resources/bert_models/bert-base-chinese"
+    params["model"]["encoder"]["pretrained"] = "resources/bert_models/bert-base-chinese"
     bad = bert_task.task / "bad_params.yaml"
     bad.write_text(yaml.safe_dump(params, allow_unicode=True), encoding="utf-8")
     before = (bert_task.task / "models" / "model" / "bundle.json").read_bytes()
@@ -108,7 +108,7 @@ def test_a_missing_pretrained_folder_stops_training_before_any_work(bert_task: B
     finally:
         bad.unlink()
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "model.pretrained" in result.stderr
+    assert "model.encoder.pretrained" in result.stderr
     assert "hf download bert-base-chinese --local-dir resources/bert_models/bert-base-chinese" in result.stderr, (
         result.stderr
     )

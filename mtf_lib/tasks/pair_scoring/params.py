@@ -66,6 +66,11 @@ class BaselineParams(Section):
     """The baseline stage: scores without training, written beside the model's."""
 
     seed: int = 0
+    encoder: registry.encoders.ref() | None = Field(
+        None,
+        description="a pretrained sentence encoder (transformer.v1 and its settings) scored zero-shot: "
+        "the cosine of its pooled vectors, mapped to the score scale on train",
+    )
 
 
 class PairScoringParams(Section):
