@@ -64,7 +64,7 @@ def test_repro_trains_and_evaluates_a_self_contained_bundle(bert_task: BertTask)
     scores = json.loads((task / "metrics" / "eval.json").read_text(encoding="utf-8"))
     assert scores["examples"] > 0 and scores["test"]
     bundle = task / "models" / "model"
-    assert {p.name for p in (bundle / "encoder").iterdir()} >= {"config.json", "vocab.txt"}
+    assert {p.name for p in (bundle / "encoder").iterdir()} >= {"config.json", "tokenizer.json"}
     meta = json.loads((bundle / "bundle.json").read_text(encoding="utf-8"))
     assert meta["model"]["name"] == MODELS[bert_task.task_type]["name"]
     assert '"bundle_mb": ' in bert_task.repro  # the train stage says how big the bundle is
