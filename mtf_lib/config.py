@@ -18,6 +18,9 @@ from typing import Annotated, Any, ClassVar, Protocol, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError, ValidationInfo, create_model
 
+# What a registered name looks like (``crf_nll.v1``): anything else given as one is a value.
+COMPONENT_NAME = re.compile(r"[\w-]+\.v\d+")
+
 
 class ParamsError(ValueError):
     """params.yaml is unreadable or invalid; the message lists every problem."""
@@ -315,7 +318,7 @@ class ComponentRef:
         if name is None:
             raise ComponentError([(at, f"required key is missing (registered: {', '.join(reg.names(**wanted))})")])
         if not isinstance(name, str) or name not in reg:
-            raise ComponentError([(at, reg.unknown_message(name))])
+            raise ComponentError([(at, reg.unknown_message(name) + _as_setting(reg, value, wanted))])
         for tag, want in wanted.items():
             made_for = reg.tags(name).get(tag)
             if made_for is not None and made_for != want:
@@ -329,6 +332,20 @@ class ComponentRef:
         except ValidationError as exc:
             raise ComponentError(describe(exc, model)) from None
         return {"name": name, **resolved.model_dump()}
+
+
+def _as_setting(reg: ComponentKind, value: Any, wanted: dict[str, Any]) -> str:
+    """A hint for a bare value given where a component goes (``encoder: models/bert``): the
+    components whose one required setting could take it, written the way they are given."""
+    if not isinstance(value, str) or COMPONENT_NAME.fullmatch(value):
+        return ""
+    forms = []
+    for name in reg.names(**wanted):
+        fields = settings_model(reg.get(name)).model_fields
+        required = [key for key, field in fields.items() if field.is_required()]
+        if len(required) == 1:
+            forms.append(f"{{name: {name}, {required[0]}: {value}}}")
+    return f". A component is given by its name and settings: {' or '.join(forms)}" if forms else ""
 
 
 def component_type(reg: ComponentKind, **tags: Any) -> Any:

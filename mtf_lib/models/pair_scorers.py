@@ -162,8 +162,8 @@ def bert_cross_encoder(
 ) -> BertCrossEncoder:
     """A pretrained encoder (``encoder``: transformer.v1 and its settings) reading the pair as its
     tokenizer encodes one (``[CLS] text [SEP] reference [SEP]`` for BERT, segment ids where the
-    model has them; the longer side cut first to fit) → the first token's vector → dropout →
-    linear, per reference."""
+    model has them; the longer side cut first to fit) → its first token's vector (or the
+    encoder's ``pooling``, where set) → dropout → linear, per reference."""
     from mtf_lib.models.bert_pair import BertCrossEncoder
 
     return BertCrossEncoder(registry.encoders.build(encoder), target=target, loss=_loss(loss, target), dropout=dropout)

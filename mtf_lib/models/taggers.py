@@ -100,9 +100,9 @@ def bert_tagger(
     """A pretrained encoder (``encoder``: transformer.v1 and its settings) fine-tuned to tag text,
     one tag per character in the end. ``units: chars``: each character takes the vector of the
     first sub-token covering it in the model's own tokenization and the head (a CRF by default)
-    runs over characters (Chinese NER); ``units: words``: each space-separated word is tagged by
-    its first sub-token, the head runs over words, and an entity's words give its characters
-    (CoNLL-style English tokens joined with spaces)."""
+    runs over characters (Chinese NER); ``units: words``: each word (a run of letters and digits,
+    or one punctuation mark) is tagged by its first sub-token, the head runs over words, and an
+    entity's words give its characters (CoNLL-style English tokens joined with spaces)."""
     from mtf_lib.models.bert_tagger import BertTagger
 
     return BertTagger(

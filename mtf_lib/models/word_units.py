@@ -1,5 +1,7 @@
-"""Word-level tagging over character-level labels: words are the runs of non-space characters
-(CoNLL-style tokens joined with spaces), a word carries the label its entity spans give it,
+"""Word-level tagging over character-level labels: words are runs of letters and digits, and
+each other non-space character stands alone (so ``Siemens.`` is ``Siemens`` and ``.``, as
+CoNLL-style tokens split it, whether or not a text sent for prediction puts a space before the
+full stop); a word carries the label its entity spans give it,
 and a word's tags go back onto its characters in the task's scheme. Spans are the common ground
 (``mtf_lib.text.schemes``), so any scheme converts both ways without losing an entity."""
 
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 
 from mtf_lib.text.schemes import Span, spans_from_tags, tags_from_spans
 
-WORD = re.compile(r"\S+")
+WORD = re.compile(r"\w+|[^\w\s]")
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

