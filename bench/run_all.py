@@ -8,7 +8,9 @@ distill (the flagship's ensemble vs its distilled student: run both pipelines fi
 seq2seq_decoding (beam search with and without the key/value cache on the translation task's
 bundle: run its pipeline first) and kg_qa (QA latency through the web app and the medical
 graph's build time: run its pipeline first) and experiments (the experiments dashboard's page,
-cold and warm, over 50 DVC experiments of a task it generates), each as its own process (so one's imports,
+cold and warm, over 50 DVC experiments of a task it generates) and scale (a tagging task's
+preprocess, dataset and train stages on 1x, 10x and 100x Resume NER train: peak memory and
+throughput beside jieba's cut and a numpy encode), each as its own process (so one's imports,
 threads and memory do not colour another's numbers), reads the JSON line each
 prints last, and writes a table (measured value, target, pass/fail, the command that
 reproduces it) with the machine and date. bench/gpu_results.json, written by
@@ -47,9 +49,10 @@ BENCHMARKS = (
     "seq2seq_decoding",
     "kg_qa",
     "experiments",
+    "scale",
 )
 THREADED = ("trainer_overhead", "dvc_noop")  # accept --threads
-NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer")
+NEEDS_DATA = ("trainer_overhead", "preprocess_speedup", "dvc_noop", "threads", "hf_trainer", "scale")
 GPU_RESULTS = ROOT / "bench" / "gpu_results.json"
 QUICK_NOTE = "**quick** (shrunk sizes: proves the scripts run; the numbers are not meaningful)"
 
