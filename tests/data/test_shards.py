@@ -1,0 +1,100 @@
+"""Encoded splits as memory-mapped Arrow files: what is written comes back, in chunks or not,
+empty or not, and a write that stops midway leaves no file a later run would read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mtf_lib.data.shards import Split, SplitWriter
+
+FIELDS = {"chars": ("ragged", "int32"), "labels": ("ragged", "int16"), "group": ("scalar", "int64")}
+
+
+def examples(n: int, seed: int = 0) -> dict[str, list]:
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(0, 30, n)
+    return {
+        "chars": [rng.integers(0, 5000, k).astype(np.int32) for k in lengths],
+        "labels": [rng.integers(0, 9, k).astype(np.int16) for k in lengths],
+        "group": rng.integers(0, 4, n).tolist(),
+    }
+
+
+def write(path: Path, data: dict[str, list], chunk: int) -> None:
+    with SplitWriter(path, FIELDS) as out:
+        for start in range(0, len(data["group"]), chunk):
+            out.write({name: values[start : start + chunk] for name, values in data.items()})
+
+
+@given(n=st.integers(0, 120), chunk=st.integers(1, 50), seed=st.integers(0, 10))
+@settings(max_examples=30, deadline=None)
+def test_a_split_reads_back_what_was_written_whatever_the_chunks(tmp_path_factory, n, chunk, seed) -> None:
+    path = tmp_path_factory.mktemp("split") / "train.arrow"
+    data = examples(n, seed)
+    write(path, data, chunk)
+    with Split(path) as split:
+        assert len(split) == n
+        np.testing.assert_array_equal(split.lengths("chars"), [len(c) for c in data["chars"]])
+        order = np.random.default_rng(seed).permutation(n)
+        for field in ("chars", "labels"):
+            got = split.rows(order, field)
+            for row, values in zip(order, got, strict=True):
+                np.testing.assert_array_equal(values, data[field][row])
+                assert values.dtype == np.dtype(FIELDS[field][1])
+        np.testing.assert_array_equal(split.column("group"), data["group"])
+
+
+def test_an_empty_split_is_a_file_with_no_rows(tmp_path: Path) -> None:
+    write(tmp_path / "dev.arrow", examples(0), chunk=10)
+    with Split(tmp_path / "dev.arrow") as split:
+        assert len(split) == 0 and split.lengths("chars").size == 0 and split.rows([], "chars") == []
+
+
+def test_ragged_rows_are_views_of_the_mapped_file(tmp_path: Path) -> None:
+    write(tmp_path / "train.arrow", examples(50), chunk=20)
+    with Split(tmp_path / "train.arrow") as split:
+        (row,) = split.rows([33], "chars")
+        assert not row.flags.owndata and not row.flags.writeable
+
+
+def test_a_failed_write_leaves_neither_the_split_nor_a_partial_file(tmp_path: Path) -> None:
+    path = tmp_path / "train.arrow"
+    with pytest.raises(ValueError, match="exactly the fields"), SplitWriter(path, FIELDS) as out:
+        out.write({name: values[:5] for name, values in examples(5).items()})
+        out.write({"chars": []})
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kill_in_the_middle_of_writing_leaves_no_split_a_later_run_would_read(tmp_path: Path) -> None:
+    path = tmp_path / "train.arrow"
+    script = textwrap.dedent(
+        f"""
+        import os
+        import numpy as np
+        from mtf_lib.data.shards import SplitWriter
+        fields = {FIELDS!r}
+        with SplitWriter({str(path)!r}, fields) as out:
+            for _ in range(3):
+                out.write({{"chars": [np.arange(10)] * 100, "labels": [np.zeros(10)] * 100, "group": [0] * 100}})
+            os._exit(9)  # killed: no exit handler runs
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[2])
+    assert done.returncode == 9
+    assert not path.exists()
+    with pytest.raises(FileNotFoundError, match="only a partial file"):
+        Split(path)
+
+
+def test_a_chunk_whose_fields_differ_in_length_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="differ in length"), SplitWriter(tmp_path / "x.arrow", FIELDS) as out:
+        data = examples(4)
+        out.write({**data, "group": data["group"][:2]})
