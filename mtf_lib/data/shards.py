@@ -61,8 +61,7 @@ class SplitWriter:
 
     def write(self, chunk: Mapping[str, Sequence[Any]]) -> None:
         """One chunk: each field's values for the same examples (ragged fields: one array each)."""
-        if set(chunk) != set(self.fields):
-            raise ValueError(f"a chunk needs exactly the fields {sorted(self.fields)}, got {sorted(chunk)}")
+        self._check(chunk)
         sizes = {name: len(values) for name, values in chunk.items()}
         if len(set(sizes.values())) > 1:
             raise ValueError(f"the fields of a chunk differ in length: {sizes}")
@@ -70,9 +69,36 @@ class SplitWriter:
         for name, (kind, dtype) in self.fields.items():
             values = chunk[name]
             if kind == "ragged":
-                columns.append(_ragged(values, dtype))
+                arrays = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
+                offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+                np.cumsum([len(a) for a in arrays], out=offsets[1:])
+                flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+                columns.append(_ragged(offsets, flat, dtype))
             else:
                 columns.append(pa.array(np.asarray(values, dtype=dtype)))
+        self._append(columns)
+
+    def write_flat(self, offsets: np.ndarray, chunk: Mapping[str, np.ndarray]) -> None:
+        """One chunk whose ragged fields share ``offsets`` (example ``i`` is
+        ``flat[offsets[i]:offsets[i + 1]]``), with no per-example arrays; scalar fields hold one
+        value per example."""
+        self._check(chunk)
+        columns = []
+        for name, (kind, dtype) in self.fields.items():
+            values = np.asarray(chunk[name])
+            if kind == "ragged":
+                if len(values) != offsets[-1]:
+                    raise ValueError(f"field {name!r} has {len(values)} values where the offsets end at {offsets[-1]}")
+                columns.append(_ragged(offsets, values, dtype))
+            else:
+                columns.append(pa.array(values.astype(dtype, copy=False)))
+        self._append(columns)
+
+    def _check(self, chunk: Mapping[str, Any]) -> None:
+        if set(chunk) != set(self.fields):
+            raise ValueError(f"a chunk needs exactly the fields {sorted(self.fields)}, got {sorted(chunk)}")
+
+    def _append(self, columns: list[pa.Array]) -> None:
         batch = pa.record_batch(columns, schema=self.schema)
         if batch.num_rows:
             self._writer.write_batch(batch)
@@ -94,13 +120,10 @@ class SplitWriter:
             self.partial.unlink(missing_ok=True)
 
 
-def _ragged(values: Sequence[Any], dtype: str) -> pa.Array:
-    """A list column from a sequence of 1-d arrays, built from one flat buffer (no per-item objects)."""
-    arrays = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
-    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(a) for a in arrays], out=offsets[1:])
-    flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
-    return pa.LargeListArray.from_arrays(pa.array(offsets), pa.array(flat.astype(dtype, copy=False)))
+def _ragged(offsets: np.ndarray, flat: np.ndarray, dtype: str) -> pa.Array:
+    """A list column from flat values and their offsets (no per-example objects)."""
+    values = pa.array(np.asarray(flat).astype(dtype, copy=False))
+    return pa.LargeListArray.from_arrays(pa.array(np.asarray(offsets, dtype=np.int64)), values)
 
 
 class Split:
@@ -115,9 +138,16 @@ class Split:
         self._map = pa.memory_map(str(self.path), "r")
         reader = pa.ipc.open_file(self._map)
         self.schema = reader.schema
-        self._batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
-        sizes = np.array([b.num_rows for b in self._batches], dtype=np.int64)
-        self._starts = np.concatenate([[0], np.cumsum(sizes)])
+        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        self._starts = np.concatenate([[0], np.cumsum([b.num_rows for b in batches])]).astype(np.int64)
+        # Per record batch: a ragged field's (offsets, values) as numpy views of the mapped file.
+        self._ragged: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
+        self._scalar: dict[str, list[Any]] = {}
+        for name in self.schema.names:
+            if pa.types.is_large_list(self.schema.field(name).type):
+                self._ragged[name] = [_views(batch.column(name)) for batch in batches]
+            else:
+                self._scalar[name] = [batch.column(name) for batch in batches]
 
     def __len__(self) -> int:
         return int(self._starts[-1])
@@ -128,41 +158,29 @@ class Split:
 
     def lengths(self, field: str) -> np.ndarray:
         """Each example's length in a ragged ``field``, from its offsets (values stay unread)."""
-        parts = [np.diff(self._offsets(batch, field)) for batch in self._batches]
+        parts = [np.diff(offsets) for offsets, _ in self._ragged[field]]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def column(self, field: str) -> np.ndarray:
         """A scalar ``field`` for every example (a copy: one value per example)."""
-        parts = [batch.column(field).to_numpy(zero_copy_only=False) for batch in self._batches]
+        parts = [column.to_numpy(zero_copy_only=False) for column in self._scalar[field]]
         return np.concatenate(parts) if parts else np.zeros(0)
 
-    def rows(self, indices: Sequence[int] | np.ndarray, field: str) -> list[np.ndarray]:
-        """``field`` of the examples at ``indices``, in that order: views into the mapped file for
-        ragged fields, one value each for scalar ones."""
-        index = np.asarray(indices, dtype=np.int64)
-        if len(index) and (index.min() < 0 or index.max() >= len(self)):
-            raise IndexError(f"row out of range for a split of {len(self)}")
-        chunk = np.searchsorted(self._starts, index, side="right") - 1
-        out: list[np.ndarray] = []
-        for row, part in zip(index.tolist(), chunk.tolist(), strict=True):
-            batch = self._batches[part]
-            local = row - int(self._starts[part])
-            column = batch.column(field)
-            if pa.types.is_large_list(column.type):
-                offsets = self._offsets(batch, field)
-                values = column.values.to_numpy(zero_copy_only=True)
-                out.append(values[offsets[local] : offsets[local + 1]])
-            else:
-                out.append(np.asarray(column[local].as_py()))
-        return out
+    def get(self, field: str, index: int) -> np.ndarray:
+        """Ragged ``field`` of example ``index``: a read-only view into the mapped file."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"row {index} out of range for a split of {len(self)}")
+        part = int(np.searchsorted(self._starts, index, side="right")) - 1
+        offsets, values = self._ragged[field][part]
+        local = index - int(self._starts[part])
+        return values[offsets[local] : offsets[local + 1]]
 
-    @staticmethod
-    def _offsets(batch: pa.RecordBatch, field: str) -> np.ndarray:
-        # Raw offsets index the column's whole values buffer (``column.values``), sliced or not.
-        return batch.column(field).offsets.to_numpy(zero_copy_only=True)
+    def rows(self, indices: Sequence[int] | np.ndarray, field: str) -> list[np.ndarray]:
+        """Ragged ``field`` of the examples at ``indices``, in that order (views)."""
+        return [self.get(field, int(i)) for i in indices]
 
     def close(self) -> None:
-        self._batches = []
+        self._ragged, self._scalar = {}, {}
         self._map.close()
 
     def __enter__(self) -> Split:
@@ -170,3 +188,9 @@ class Split:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _views(column: pa.LargeListArray) -> tuple[np.ndarray, np.ndarray]:
+    """A list column's offsets and whole values buffer as numpy views (raw offsets index the
+    whole buffer, sliced column or not)."""
+    return column.offsets.to_numpy(zero_copy_only=True), column.values.to_numpy(zero_copy_only=True)

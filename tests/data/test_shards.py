@@ -56,6 +56,8 @@ def test_an_empty_split_is_a_file_with_no_rows(tmp_path: Path) -> None:
     write(tmp_path / "dev.arrow", examples(0), chunk=10)
     with Split(tmp_path / "dev.arrow") as split:
         assert len(split) == 0 and split.lengths("chars").size == 0 and split.rows([], "chars") == []
+        with pytest.raises(IndexError):
+            split.get("chars", 0)
 
 
 def test_ragged_rows_are_views_of_the_mapped_file(tmp_path: Path) -> None:
@@ -98,3 +100,19 @@ def test_a_chunk_whose_fields_differ_in_length_is_refused(tmp_path: Path) -> Non
     with pytest.raises(ValueError, match="differ in length"), SplitWriter(tmp_path / "x.arrow", FIELDS) as out:
         data = examples(4)
         out.write({**data, "group": data["group"][:2]})
+
+
+def test_flat_chunks_read_back_like_per_example_ones(tmp_path: Path) -> None:
+    data = examples(40, seed=3)
+    write(tmp_path / "a.arrow", data, chunk=15)
+    with SplitWriter(tmp_path / "b.arrow", FIELDS) as out:
+        for start in range(0, 40, 15):
+            part = {name: values[start : start + 15] for name, values in data.items()}
+            offsets = np.concatenate([[0], np.cumsum([len(c) for c in part["chars"]])])
+            flat = {name: np.concatenate(part[name]) for name in ("chars", "labels")}
+            out.write_flat(offsets, {**flat, "group": np.asarray(part["group"])})
+    with Split(tmp_path / "a.arrow") as a, Split(tmp_path / "b.arrow") as b:
+        for field in ("chars", "labels"):
+            for i in range(40):
+                np.testing.assert_array_equal(a.get(field, i), b.get(field, i))
+        np.testing.assert_array_equal(a.column("group"), b.column("group"))
