@@ -175,6 +175,18 @@ class Split:
         local = index - int(self._starts[part])
         return values[offsets[local] : offsets[local + 1]]
 
+    def example(self, index: int) -> dict[str, np.ndarray]:
+        """Every ragged field of example ``index`` (views), located once for all of them."""
+        if not 0 <= index < len(self):
+            raise IndexError(f"row {index} out of range for a split of {len(self)}")
+        part = int(np.searchsorted(self._starts, index, side="right")) - 1
+        local = index - int(self._starts[part])
+        out = {}
+        for name, parts in self._ragged.items():
+            offsets, values = parts[part]
+            out[name] = values[offsets[local] : offsets[local + 1]]
+        return out
+
     def rows(self, indices: Sequence[int] | np.ndarray, field: str) -> list[np.ndarray]:
         """Ragged ``field`` of the examples at ``indices``, in that order (views)."""
         return [self.get(field, int(i)) for i in indices]

@@ -116,3 +116,14 @@ def test_flat_chunks_read_back_like_per_example_ones(tmp_path: Path) -> None:
             for i in range(40):
                 np.testing.assert_array_equal(a.get(field, i), b.get(field, i))
         np.testing.assert_array_equal(a.column("group"), b.column("group"))
+
+
+def test_an_example_holds_every_ragged_field_of_its_row(tmp_path: Path) -> None:
+    data = examples(30, seed=5)
+    write(tmp_path / "train.arrow", data, chunk=7)
+    with Split(tmp_path / "train.arrow") as split:
+        for i in (0, 6, 7, 29):
+            got = split.example(i)
+            assert sorted(got) == ["chars", "labels"]
+            for field, values in got.items():
+                np.testing.assert_array_equal(values, data[field][i])

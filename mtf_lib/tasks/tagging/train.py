@@ -31,6 +31,8 @@ class Examples:
         return len(self.arrays)
 
     def __getitem__(self, index: int) -> dict:
+        if isinstance(self.arrays, Split):
+            return self.arrays.example(index)
         return {name: self.arrays.get(name, index) for name in self.names}
 
 
