@@ -39,6 +39,31 @@ def _arrow_type(kind: str, dtype: str) -> pa.DataType:
     raise ValueError(f"unknown field kind {kind!r}: ragged or scalar")
 
 
+def _schema(fields: Mapping[str, Field]) -> pa.Schema:
+    return pa.schema([(name, _arrow_type(kind, dtype)) for name, (kind, dtype) in fields.items()])
+
+
+def _columns(fields: Mapping[str, Field], chunk: Mapping[str, Sequence[Any]]) -> list[pa.Array]:
+    """A chunk's columns: each field's values for the same examples (ragged: one array each)."""
+    if set(chunk) != set(fields):
+        raise ValueError(f"a chunk needs exactly the fields {sorted(fields)}, got {sorted(chunk)}")
+    sizes = {name: len(values) for name, values in chunk.items()}
+    if len(set(sizes.values())) > 1:
+        raise ValueError(f"the fields of a chunk differ in length: {sizes}")
+    columns = []
+    for name, (kind, dtype) in fields.items():
+        values = chunk[name]
+        if kind == "ragged":
+            arrays = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
+            offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+            np.cumsum([len(a) for a in arrays], out=offsets[1:])
+            flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+            columns.append(_ragged(offsets, flat, dtype))
+        else:
+            columns.append(pa.array(np.asarray(values, dtype=dtype)))
+    return columns
+
+
 class SplitWriter:
     """Write a split chunk by chunk: ``with SplitWriter(path, fields) as out: out.write(chunk)``.
     ``fields``: name → (kind, dtype). The file appears at ``path`` only when the block exits
@@ -47,7 +72,7 @@ class SplitWriter:
     def __init__(self, path: str | Path, fields: Mapping[str, Field]) -> None:
         self.path = Path(path)
         self.fields = dict(fields)
-        self.schema = pa.schema([(name, _arrow_type(kind, dtype)) for name, (kind, dtype) in self.fields.items()])
+        self.schema = _schema(self.fields)
         self.partial = self.path.with_name(self.path.name + ".partial")
         self.rows = 0
         self._sink: Any = None
@@ -61,28 +86,14 @@ class SplitWriter:
 
     def write(self, chunk: Mapping[str, Sequence[Any]]) -> None:
         """One chunk: each field's values for the same examples (ragged fields: one array each)."""
-        self._check(chunk)
-        sizes = {name: len(values) for name, values in chunk.items()}
-        if len(set(sizes.values())) > 1:
-            raise ValueError(f"the fields of a chunk differ in length: {sizes}")
-        columns = []
-        for name, (kind, dtype) in self.fields.items():
-            values = chunk[name]
-            if kind == "ragged":
-                arrays = [np.asarray(v, dtype=dtype).reshape(-1) for v in values]
-                offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
-                np.cumsum([len(a) for a in arrays], out=offsets[1:])
-                flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
-                columns.append(_ragged(offsets, flat, dtype))
-            else:
-                columns.append(pa.array(np.asarray(values, dtype=dtype)))
-        self._append(columns)
+        self._append(_columns(self.fields, chunk))
 
     def write_flat(self, offsets: np.ndarray, chunk: Mapping[str, np.ndarray]) -> None:
         """One chunk whose ragged fields share ``offsets`` (example ``i`` is
         ``flat[offsets[i]:offsets[i + 1]]``), with no per-example arrays; scalar fields hold one
         value per example."""
-        self._check(chunk)
+        if set(chunk) != set(self.fields):
+            raise ValueError(f"a chunk needs exactly the fields {sorted(self.fields)}, got {sorted(chunk)}")
         columns = []
         for name, (kind, dtype) in self.fields.items():
             values = np.asarray(chunk[name])
@@ -93,10 +104,6 @@ class SplitWriter:
             else:
                 columns.append(pa.array(values.astype(dtype, copy=False)))
         self._append(columns)
-
-    def _check(self, chunk: Mapping[str, Any]) -> None:
-        if set(chunk) != set(self.fields):
-            raise ValueError(f"a chunk needs exactly the fields {sorted(self.fields)}, got {sorted(chunk)}")
 
     def _append(self, columns: list[pa.Array]) -> None:
         batch = pa.record_batch(columns, schema=self.schema)
@@ -127,27 +134,44 @@ def _ragged(offsets: np.ndarray, flat: np.ndarray, dtype: str) -> pa.Array:
 
 
 class Split:
-    """A split written by ``SplitWriter``, memory-mapped: nothing is read until asked for."""
+    """A split written by ``SplitWriter``, memory-mapped: nothing is read until asked for.
+
+    Indexable like a torch Dataset: item ``i`` is ``{field: value}``, a ragged field's value a
+    read-only view into the mapped file. ``Split.in_memory`` serves examples made in memory
+    (silver data) behind the same reads.
+    """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path: Path | None = Path(path)
         if not self.path.is_file():
             partial = self.path.with_name(self.path.name + ".partial")
             hint = " (only a partial file: the run that wrote it stopped; run the dataset stage again)"
             raise FileNotFoundError(f"no split file {self.path}{hint if partial.exists() else ''}")
-        self._map = pa.memory_map(str(self.path), "r")
+        self._map: Any = pa.memory_map(str(self.path), "r")
         reader = pa.ipc.open_file(self._map)
-        self.schema = reader.schema
-        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        self._index(reader.schema, [reader.get_batch(i) for i in range(reader.num_record_batches)])
+
+    @classmethod
+    def in_memory(cls, fields: Mapping[str, Field], chunk: Mapping[str, Sequence[Any]]) -> Split:
+        """Examples given as ``SplitWriter.write`` takes them, held in memory."""
+        split = cls.__new__(cls)
+        split.path, split._map = None, None
+        batch = pa.record_batch(_columns(fields, chunk), schema=_schema(fields))
+        split._index(batch.schema, [batch] if batch.num_rows else [])
+        return split
+
+    def _index(self, schema: pa.Schema, batches: list[pa.RecordBatch]) -> None:
+        self.schema = schema
         self._starts = np.concatenate([[0], np.cumsum([b.num_rows for b in batches])]).astype(np.int64)
-        # Per record batch: a ragged field's (offsets, values) as numpy views of the mapped file.
+        # Per record batch: a ragged field's (offsets, values), a scalar field's values, as numpy
+        # views of the mapped file.
         self._ragged: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
-        self._scalar: dict[str, list[Any]] = {}
-        for name in self.schema.names:
-            if pa.types.is_large_list(self.schema.field(name).type):
+        self._scalar: dict[str, list[np.ndarray]] = {}
+        for name in schema.names:
+            if pa.types.is_large_list(schema.field(name).type):
                 self._ragged[name] = [_views(batch.column(name)) for batch in batches]
             else:
-                self._scalar[name] = [batch.column(name) for batch in batches]
+                self._scalar[name] = [batch.column(name).to_numpy(zero_copy_only=True) for batch in batches]
 
     def __len__(self) -> int:
         return int(self._starts[-1])
@@ -163,29 +187,33 @@ class Split:
 
     def column(self, field: str) -> np.ndarray:
         """A scalar ``field`` for every example (a copy: one value per example)."""
-        parts = [column.to_numpy(zero_copy_only=False) for column in self._scalar[field]]
-        return np.concatenate(parts) if parts else np.zeros(0)
+        parts = self._scalar[field]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=self.schema.field(field).type.to_pandas_dtype())
+
+    def _locate(self, index: int) -> tuple[int, int]:
+        if not 0 <= index < len(self):
+            raise IndexError(f"row {index} out of range for a split of {len(self)}")
+        part = int(np.searchsorted(self._starts, index, side="right")) - 1
+        return part, index - int(self._starts[part])
 
     def get(self, field: str, index: int) -> np.ndarray:
         """Ragged ``field`` of example ``index``: a read-only view into the mapped file."""
-        if not 0 <= index < len(self):
-            raise IndexError(f"row {index} out of range for a split of {len(self)}")
-        part = int(np.searchsorted(self._starts, index, side="right")) - 1
+        part, local = self._locate(index)
         offsets, values = self._ragged[field][part]
-        local = index - int(self._starts[part])
         return values[offsets[local] : offsets[local + 1]]
 
-    def example(self, index: int) -> dict[str, np.ndarray]:
-        """Every ragged field of example ``index`` (views), located once for all of them."""
-        if not 0 <= index < len(self):
-            raise IndexError(f"row {index} out of range for a split of {len(self)}")
-        part = int(np.searchsorted(self._starts, index, side="right")) - 1
-        local = index - int(self._starts[part])
-        out = {}
+    def example(self, index: int) -> dict[str, Any]:
+        """Every field of example ``index`` (ragged ones as views), located once for all of them."""
+        part, local = self._locate(index)
+        out: dict[str, Any] = {}
         for name, parts in self._ragged.items():
             offsets, values = parts[part]
             out[name] = values[offsets[local] : offsets[local + 1]]
+        for name, parts in self._scalar.items():
+            out[name] = parts[part][local].item()
         return out
+
+    __getitem__ = example
 
     def rows(self, indices: Sequence[int] | np.ndarray, field: str) -> list[np.ndarray]:
         """Ragged ``field`` of the examples at ``indices``, in that order (views)."""
@@ -193,7 +221,8 @@ class Split:
 
     def close(self) -> None:
         self._ragged, self._scalar = {}, {}
-        self._map.close()
+        if self._map is not None:
+            self._map.close()
 
     def __enter__(self) -> Split:
         return self

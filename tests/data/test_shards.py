@@ -118,12 +118,27 @@ def test_flat_chunks_read_back_like_per_example_ones(tmp_path: Path) -> None:
         np.testing.assert_array_equal(a.column("group"), b.column("group"))
 
 
-def test_an_example_holds_every_ragged_field_of_its_row(tmp_path: Path) -> None:
+def test_an_example_holds_every_field_of_its_row(tmp_path: Path) -> None:
     data = examples(30, seed=5)
     write(tmp_path / "train.arrow", data, chunk=7)
     with Split(tmp_path / "train.arrow") as split:
         for i in (0, 6, 7, 29):
-            got = split.example(i)
-            assert sorted(got) == ["chars", "labels"]
-            for field, values in got.items():
-                np.testing.assert_array_equal(values, data[field][i])
+            got = split[i]
+            assert sorted(got) == ["chars", "group", "labels"]
+            assert got["group"] == data["group"][i] and isinstance(got["group"], int)
+            for field in ("chars", "labels"):
+                np.testing.assert_array_equal(got[field], data[field][i])
+
+
+def test_examples_in_memory_read_as_a_file_does(tmp_path: Path) -> None:
+    data = examples(12, seed=2)
+    write(tmp_path / "train.arrow", data, chunk=12)
+    memory = Split.in_memory(FIELDS, data)
+    with Split(tmp_path / "train.arrow") as mapped:
+        assert len(memory) == len(mapped) == 12
+        np.testing.assert_array_equal(memory.lengths("chars"), mapped.lengths("chars"))
+        np.testing.assert_array_equal(memory.column("group"), mapped.column("group"))
+        for i in range(12):
+            np.testing.assert_array_equal(memory[i]["labels"], mapped[i]["labels"])
+    empty = Split.in_memory(FIELDS, {name: [] for name in FIELDS})
+    assert len(empty) == 0 and empty.lengths("chars").size == 0 and empty.column("group").size == 0

@@ -12,14 +12,11 @@ from mtf_lib.data.vocab import Vocab, save_vocabs
 from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import SPLITS, preprocessed_chunks
 from mtf_lib.tasks.tagging.char_arrays import CharCounts, KeyIds, bigram_keys, bigram_text, code_points, symbol_ids
+from mtf_lib.tasks.tagging.features import FIELDS
 from mtf_lib.text.schemes import split_tag
 from mtf_lib.text.softword import LEXICON_SYMBOLS, SOFTWORD_TAGS
 
 CHUNK = 20_000  # sentences per chunk: memory stays flat whatever the split's size
-FIELDS = {
-    name: ("ragged", "int32")
-    for name in ("chars", "bigrams_left", "bigrams_right", "softwords", "lexicon", "codepoints", "labels")
-}
 
 
 def label_vocab(labels: set[str]) -> Vocab:
