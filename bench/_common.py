@@ -85,10 +85,9 @@ def fixed_batches(dataset_dir: Path, batch_size: int, seed: int, n_batches: int 
     from mtf_lib.data.batching import BucketBatchSampler
     from mtf_lib.data.shards import SUFFIX, Split
     from mtf_lib.tasks.tagging.features import collate
-    from mtf_lib.tasks.tagging.train import Examples
 
-    train = Examples(Split(dataset_dir / f"train{SUFFIX}"))
-    sampler = BucketBatchSampler(train.lengths, batch_size, shuffle=True, seed=seed)
+    train = Split(dataset_dir / f"train{SUFFIX}")
+    sampler = BucketBatchSampler(train.lengths("chars"), batch_size, shuffle=True, seed=seed)
     index_lists = list(sampler)
     if n_batches:
         index_lists = [index_lists[i % len(index_lists)] for i in range(n_batches)]
