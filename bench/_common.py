@@ -83,12 +83,11 @@ def fixed_batches(dataset_dir: Path, batch_size: int, seed: int, n_batches: int 
     """Collate the train split once, in the bucket sampler's epoch-0 order (the order training
     uses); ``n_batches`` > 0 keeps that many, cycling if the split has fewer."""
     from mtf_lib.data.batching import BucketBatchSampler
-    from mtf_lib.data.encoding import RaggedArrays
+    from mtf_lib.data.shards import SUFFIX, Split
     from mtf_lib.tasks.tagging.features import collate
-    from mtf_lib.tasks.tagging.train import Examples
 
-    train = Examples(RaggedArrays.load(dataset_dir / "train.npz"))
-    sampler = BucketBatchSampler(train.arrays.lengths, batch_size, shuffle=True, seed=seed)
+    train = Split(dataset_dir / f"train{SUFFIX}")
+    sampler = BucketBatchSampler(train.lengths("chars"), batch_size, shuffle=True, seed=seed)
     index_lists = list(sampler)
     if n_batches:
         index_lists = [index_lists[i % len(index_lists)] for i in range(n_batches)]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import typing
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,13 @@ def read_preprocessed(path: Path) -> list[dict]:
     """The records a preprocess stage wrote: one JSON object per line."""
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
+
+
+def preprocessed_chunks(path: Path, size: int) -> Iterator[list[dict]]:
+    """The records of ``path`` in lists of at most ``size``: a split read with flat memory."""
+    with path.open(encoding="utf-8") as handle:
+        while chunk := [json.loads(line) for line in itertools.islice(handle, size)]:
+            yield chunk
 
 
 def task_dir(params: Any) -> Path:

@@ -31,7 +31,7 @@ def word_positions(words: Sequence[str]) -> list[str]:
     return out
 
 
-def _load_jieba():  # noqa: ANN202 - jieba's Tokenizer
+def load_jieba():  # noqa: ANN201 - jieba, dictionary loaded (forked workers inherit it)
     import jieba
 
     jieba.setLogLevel(60)  # silence the dictionary-loading banner
@@ -40,7 +40,7 @@ def _load_jieba():  # noqa: ANN202 - jieba's Tokenizer
 
 
 def _segment_chunk(texts: list[str]) -> list[str]:
-    jieba = _load_jieba()
+    jieba = load_jieba()
     return ["".join(word_positions(jieba.lcut(text, HMM=True))) for text in texts]
 
 
@@ -63,17 +63,17 @@ def lexicon_mask(text: str, freq: dict[str, int]) -> str:
 
 
 def _lexicon_chunk(texts: list[str]) -> list[str]:
-    freq = _load_jieba().dt.FREQ
+    freq = load_jieba().dt.FREQ
     return [lexicon_mask(text, freq) for text in texts]
 
 
 def softword_features(texts: Sequence[str], workers: int = 0) -> list[str]:
     """One string of B/M/E/S per text (same length as the text). ``workers=0``: CPU count."""
-    _load_jieba()  # once, in the parent: forked workers inherit the loaded dictionary
+    load_jieba()  # once, in the parent: forked workers inherit the loaded dictionary
     return chunked_map(_segment_chunk, texts, workers)
 
 
 def lexicon_features(texts: Sequence[str], workers: int = 0) -> list[str]:
     """One string of hex lexicon masks per text (same length as the text)."""
-    _load_jieba()
+    load_jieba()
     return chunked_map(_lexicon_chunk, texts, workers)

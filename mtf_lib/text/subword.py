@@ -8,6 +8,7 @@ Training is deterministic: one thread, the sentences in the order given, no samp
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -42,12 +43,13 @@ class SubwordVocab:
 
         if kind not in KINDS:
             raise ValueError(f"unknown subword kind {kind!r}; choose one of: {', '.join(KINDS)}")
-        sentences = [s for s in sentences if s.strip()]
-        if not sentences:
+        sentences = iter(s for s in sentences if s.strip())  # streamed: sentencepiece keeps its own copy
+        first = next(sentences, None)
+        if first is None:
             raise ValueError("no sentences to learn a vocabulary from")
         model = io.BytesIO()
         spm.SentencePieceTrainer.train(
-            sentence_iterator=iter(sentences),
+            sentence_iterator=itertools.chain([first], sentences),
             model_writer=model,
             model_type=kind,
             vocab_size=size,

@@ -34,5 +34,7 @@ def data_hash(folders: Iterable[Path], skip: tuple[str, ...] = ("test.",)) -> st
                         digest.update(f"{name}:{value.dtype.str}:{value.shape}".encode())
                         digest.update(np.ascontiguousarray(value).tobytes())
             else:
-                digest.update(path.read_bytes())
+                with path.open("rb") as handle:  # in blocks: a split may not fit in memory
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
     return digest.hexdigest()[:16]

@@ -21,3 +21,6 @@ def test_the_scale_benchmark_runs_in_quick_mode() -> None:
     for stage in ("preprocess", "dataset", "train"):
         assert row[stage]["peak_rss_mb"] > 0 and row[stage]["seconds"] > 0
     assert result["details"]["jieba_cut_chars_per_s"] > 0 and result["details"]["numpy_encode_chars_per_s"] > 0
+    shards = row["train_from_shards"]
+    assert shards["same_losses"], "the mapped file and memory gave other batches"
+    assert shards["shards_steps_per_s"] > 0 and shards["memory_steps_per_s"] > 0

@@ -10,6 +10,7 @@ import pytest
 from mtf_lib import registry
 from mtf_lib.errors import InputError
 from mtf_lib.stage import StagePaths
+from mtf_lib.tasks import streaming
 from mtf_lib.tasks.classification.features import tokenize_texts
 from mtf_lib.tasks.classification.preprocess import preprocess
 from mtf_lib.text.labelled_readers import LabelledText, read_labelled_jsonl, read_labelled_tsv
@@ -138,3 +139,19 @@ def test_tokens_are_identical_for_any_worker_count() -> None:
 
 def out(tmp_path: Path) -> StagePaths:
     return StagePaths(preprocessed=tmp_path / "out")
+
+
+def test_streamed_output_does_not_depend_on_chunks_or_workers(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    params = make_params(tmp_path)
+    preprocess(params, StagePaths(preprocessed=tmp_path / "whole"))
+    monkeypatch.setattr(streaming, "CHUNK", 5)  # train's 36 texts in 8 chunks, through 2 workers
+    section = params.preprocess.model_copy(update={"workers": 2})
+    chunked = StagePaths(preprocessed=tmp_path / "chunked")
+    assert preprocess(params.model_copy(update={"preprocess": section}), chunked) == {
+        "train": 36,
+        "dev": 12,
+        "test": 12,
+    }
+    for split in ("train", "dev", "test"):
+        whole = (tmp_path / "whole" / f"{split}.jsonl").read_bytes()
+        assert whole == (tmp_path / "chunked" / f"{split}.jsonl").read_bytes()

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from mtf_lib.config import ParamsError, validate
+from mtf_lib.data.shards import Split
 from mtf_lib.errors import InputError
 from mtf_lib.stage import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
@@ -134,6 +134,6 @@ def test_long_train_sentences_are_cut_with_a_warning(tmp_path: Path, capsys: pyt
     summary = build_dataset(p, paths)
     assert summary["train_pairs_cut"] == 1
     assert "1 train pairs have a sentence longer than dataset.max_len (16 pieces)" in capsys.readouterr().err
-    with np.load(paths.dataset / "train.npz") as data:
-        assert np.diff(data["source.offsets"]).max() == 16
+    with Split(paths.dataset / "train.arrow") as train:
+        assert train.lengths("source").max() == 16
     assert {p.name for p in (paths.dataset / "subword").iterdir()} == {"source.model", "target.model"}

@@ -10,6 +10,7 @@ import pytest
 from mtf_lib.errors import InputError
 from mtf_lib.params import load_params
 from mtf_lib.stage import StagePaths
+from mtf_lib.tasks import streaming
 from mtf_lib.tasks.tagging.preprocess import preprocess
 from tests.conftest import REPO
 
@@ -56,5 +57,36 @@ def test_tags_of_another_scheme_stop_before_anything_is_written(tmp_path: Path) 
 def test_missing_file_names_the_param(tmp_path: Path) -> None:
     params = params_for(tmp_path, {"train": GOOD, "dev": GOOD})
     with pytest.raises(InputError, match=r"test\.txt not found.*preprocess\.test"):
+        preprocess(params, out(tmp_path))
+    assert not (tmp_path / "out").exists()
+
+
+def test_streamed_output_does_not_depend_on_chunks_or_workers(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    sentences = "".join(GOOD.replace("张", ch) + "\n" for ch in "赵钱孙李周吴郑王冯陈")  # 20 sentences
+    params = params_for(tmp_path, {"train": sentences, "dev": GOOD, "test": GOOD})
+    preprocess(params, StagePaths(preprocessed=tmp_path / "whole"))
+    monkeypatch.setattr(streaming, "CHUNK", 3)  # train spans 7 chunks, through 2 workers
+    wide = params.model_copy(update={"preprocess": params.preprocess.model_copy(update={"workers": 2})})
+    assert preprocess(wide, StagePaths(preprocessed=tmp_path / "chunked")) == {"train": 20, "dev": 2, "test": 2}
+    for split in ("train", "dev", "test"):
+        whole = (tmp_path / "whole" / f"{split}.jsonl").read_bytes()
+        assert whole == (tmp_path / "chunked" / f"{split}.jsonl").read_bytes()
+
+
+def test_a_bad_sentence_in_a_later_chunk_is_numbered_in_its_file_and_nothing_is_written(
+    tmp_path: Path,
+    monkeypatch,  # noqa: ANN001
+) -> None:
+    train = GOOD + "\n" + GOOD + "\n" + GOOD.replace("E-LOC", "I-LOC")  # sentence 5 of 6 is BIO
+    params = params_for(tmp_path, {"train": train, "dev": GOOD, "test": GOOD}, workers=2)
+    monkeypatch.setattr(streaming, "CHUNK", 2)
+    with pytest.raises(InputError, match=r"train\.txt, sentence 5: tag 'I-LOC'"):
+        preprocess(params, out(tmp_path))
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_split_names_its_file(tmp_path: Path) -> None:
+    params = params_for(tmp_path, {"train": GOOD, "dev": "\n\n", "test": GOOD})
+    with pytest.raises(InputError, match=r"dev\.txt: no sentences .*preprocess\.format"):
         preprocess(params, out(tmp_path))
     assert not (tmp_path / "out").exists()

@@ -35,10 +35,14 @@ def tokenize_texts(
 ) -> tuple[list[str], list[list[str]]]:
     """(normalised) texts and their tokens from the registered ``tokenizer``; identical for any ``workers``."""
     texts = [normalize_text(t) for t in texts] if normalize else list(texts)
-    # A first call here loads the tokenizer's resources (jieba's dictionary) in the parent:
-    # forked workers inherit them instead of each loading its own copy.
-    _tokenizer(tokenizer)("预热")
+    load_tokenizer(tokenizer)
     return texts, chunked_map(partial(_tokenize_chunk, tokenizer), texts, workers)
+
+
+def load_tokenizer(name: str) -> None:
+    """Load the registered tokenizer's resources (jieba's dictionary) in this process: workers
+    forked after it inherit them instead of each loading its own copy."""
+    _tokenizer(name)("预热")
 
 
 def encode(tokens: Sequence[str], vocab: Vocab, max_len: int) -> np.ndarray:

@@ -1,42 +1,34 @@
-"""Preprocess stage: read labelled texts (a registered reader), normalise, tokenise; one JSONL per split."""
+"""Preprocess stage: read labelled texts (a registered reader), normalise, tokenise; one JSONL per split.
+
+Streamed: each split is read lazily and tokenised in chunks by the pool (``preprocess.workers``),
+so memory stays flat whatever the corpus size; the output does not depend on the worker count.
+"""
 
 from __future__ import annotations
 
-import json
-from itertools import islice
-from pathlib import Path
+from functools import partial
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.errors import InputError
-from mtf_lib.io import atomic_write
 from mtf_lib.layout import StagePaths
-from mtf_lib.tasks.classification.features import tokenize_texts
-from mtf_lib.tasks.common import SPLITS, require_file
-from mtf_lib.text.labelled_readers import LabelledText
+from mtf_lib.tasks.classification.features import load_tokenizer, tokenize_texts
+from mtf_lib.tasks.streaming import Chunk, Lines, as_lines, preprocess_splits
 
 
 def preprocess(params: Any, paths: StagePaths) -> dict[str, int]:
     """Write ``<preprocessed>/<split>.jsonl`` (text, tokens, label); return texts per split.
-
-    Every split is read and checked before anything is written: a bad file leaves no outputs.
-    """
-    params = params.preprocess
-    reader = registry.readers.build(params.format)
-    splits = {split: read_split(reader, Path(getattr(params, split)), split, params) for split in SPLITS}
-    for split, items in splits.items():
-        texts, tokens = tokenize_texts([i.text for i in items], params.tokenizer, params.normalize, params.workers)
-        with atomic_write(paths.preprocessed / f"{split}.jsonl", "w") as out:
-            for text, text_tokens, item in zip(texts, tokens, items, strict=True):
-                record = {"text": text, "tokens": text_tokens, "label": item.label}
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return {split: len(items) for split, items in splits.items()}
+    A bad file in any split leaves no outputs."""
+    pp = params.preprocess
+    reader = registry.readers.build(pp.format)
+    load_tokenizer(pp.tokenizer)  # once, in the parent: the forked workers inherit its resources
+    return preprocess_splits(pp, paths.preprocessed, reader, partial(labelled_records, pp), "texts")
 
 
-def read_split(reader: Any, source: Path, split: str, params: Any) -> list[LabelledText]:
-    """The first ``params.limit`` texts of ``source`` (all if 0)."""
-    require_file(source, f"preprocess.{split}")
-    texts = list(islice(reader(source), params.limit or None))
-    if not texts:
-        raise InputError(f"{source}: no texts (is preprocess.format {params.format['name']!r} right for this file?)")
-    return texts
+def labelled_records(params: Any, chunk: Chunk) -> Lines:
+    texts, tokens = tokenize_texts([i.text for i in chunk.items], params.tokenizer, params.normalize, workers=1)
+    return as_lines(
+        [
+            {"text": text, "tokens": text_tokens, "label": item.label}
+            for text, text_tokens, item in zip(texts, tokens, chunk.items, strict=True)
+        ]
+    )

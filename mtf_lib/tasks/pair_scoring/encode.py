@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from mtf_lib.data.vocab import Vocab
-from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs
+from mtf_lib.tasks.pair_scoring.encoded import EncodedPairs, columns
 from mtf_lib.tasks.pair_scoring.features import codepoints, token_ids
 
 OVERLAP_DIR = "overlap"  # the fitted overlap features, in the dataset folder and the bundle
@@ -46,6 +46,15 @@ class PairEncoder:
         return [self.score_of(float(u)) for u in units]
 
     def encode(self, records: list[dict[str, Any]], with_target: bool = True) -> EncodedPairs:
+        """The records encoded in memory (a request's pairs)."""
+        return EncodedPairs.in_memory(self.target_field if with_target else None, self.columns(records, with_target))
+
+    @property
+    def target_field(self) -> str:
+        return "labels" if self.kind == "label" else "score"
+
+    def columns(self, records: list[dict[str, Any]], with_target: bool = True) -> dict[str, list]:
+        """The records as the stored fields of ``encoded.fields`` (a chunk the dataset stage writes)."""
         tokens, n = self.vocabs["tokens"], self.max_len
         texts = {
             "a": [token_ids(r["a_tokens"], tokens, n) for r in records],
@@ -56,13 +65,9 @@ class PairEncoder:
             "refs": [[token_ids(t, tokens, n) for t in r["refs_tokens"]] for r in records],
             "refs_codepoints": [[codepoints(t, n) for t in r["refs"]] for r in records],
         }
-        group = np.asarray([self.vocabs["groups"].id(r["group"]) if r["group"] else 0 for r in records], np.int64)
-        target = None
-        if with_target:
-            dtype = np.int64 if self.kind == "label" else np.float32
-            target = np.asarray([self.target_of(r["target"]) for r in records], dtype=dtype)
-        field = "labels" if self.kind == "label" else "score"
-        return EncodedPairs(texts, refs, self.features(records), group, target, field)
+        group = [self.vocabs["groups"].id(r["group"]) if r["group"] else 0 for r in records]
+        target = (self.target_field, [self.target_of(r["target"]) for r in records]) if with_target else None
+        return columns(texts, refs, self.features(records), group, target)
 
     def features(self, records: list[dict[str, Any]]) -> list[np.ndarray]:
         """Per pair, ``[references, F]`` overlap features of (a, each reference)."""

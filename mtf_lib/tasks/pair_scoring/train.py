@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from mtf_lib import registry
+from mtf_lib.data.shards import SUFFIX
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.layout import StagePaths
 from mtf_lib.models.ensemble import Ensemble
@@ -66,7 +67,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     vocabs = load_vocabs(paths.dataset / "vocab")
     overlap_dir = Path(paths.dataset) / OVERLAP_DIR
     encoder = encoder_for(params, vocabs, OverlapFeatures.load(overlap_dir) if overlap_dir.is_dir() else None)
-    train_set = EncodedPairs.load(paths.dataset / "train.npz")
+    train_set = EncodedPairs.load(paths.dataset / f"train{SUFFIX}")
     dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
     gold_dev = [r["target"] for r in dev_records]
     groups_dev = [r["group"] for r in dev_records]
@@ -74,7 +75,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     metric = registry.metrics.build(params.evaluate.metric, *metric_range(target))
     own = {
         "target": {"kind": target.kind, "low": encoder.low, "high": encoder.high},
-        "n_features": int(train_set.features[0].shape[-1]) if len(train_set) else 0,
+        "n_features": train_set.n_features,
         "dataset": params.dataset.model_dump(mode="json"),
     }
     served_meta = {"preprocess": params.preprocess.model_dump(mode="json"), **own}

@@ -1,53 +1,47 @@
-"""Encoded sentence pairs of one split: source and target piece ids, stored flat in one ``.npz``
-(no pickle), and the batches the model trains on."""
+"""Encoded sentence pairs of one split (source and target piece ids, a memory-mapped Arrow file
+the dataset stage writes) and the batches the model trains on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from mtf_lib.data.padding import pad_batch
-from mtf_lib.data.ragged import flatten, unflatten
-from mtf_lib.io import atomic_write
 from mtf_lib.text.subword import BOS, EOS
 
+FIELDS = {"source": ("ragged", "int32"), "target": ("ragged", "int32")}
 
-@dataclass
+
 class EncodedParallel:
     """Indexable like a torch Dataset: item ``i`` is what the model trains on, ``source``,
-    ``target_in`` (BOS + y) and ``target_out`` (y + EOS); ``source``/``target`` hold the ids alone."""
+    ``target_in`` (BOS + y) and ``target_out`` (y + EOS)."""
 
-    source: list[np.ndarray]
-    target: list[np.ndarray]
+    def __init__(self, split: Any) -> None:
+        self.split = split  # a ``shards.Split`` with ``FIELDS``
+
+    @classmethod
+    def load(cls, path: Path) -> EncodedParallel:
+        from mtf_lib.data.shards import Split
+
+        return cls(Split(path))
 
     def __len__(self) -> int:
-        return len(self.source)
+        return len(self.split)
 
     def __getitem__(self, index: int) -> dict[str, np.ndarray]:
-        target = self.target[index]
+        pair = self.split[index]
+        target = pair["target"]
         return {
-            "source": self.source[index],
+            "source": pair["source"],
             "target_in": np.concatenate([[BOS], target]).astype(np.int64),
             "target_out": np.concatenate([target, [EOS]]).astype(np.int64),
         }
 
-    def lengths(self) -> list[int]:
+    def lengths(self) -> np.ndarray:
         """Tokens per example as batched: the longer of the source and the target with EOS."""
-        return [max(len(s), len(t) + 1) for s, t in zip(self.source, self.target, strict=True)]
-
-    def save(self, path: Path) -> None:
-        arrays = {}
-        for name, seqs in (("source", self.source), ("target", self.target)):
-            arrays[name], arrays[f"{name}.offsets"] = flatten(seqs)
-        with atomic_write(Path(path)) as handle:
-            np.savez(handle, **arrays)
-
-    @classmethod
-    def load(cls, path: Path) -> EncodedParallel:
-        with np.load(path, allow_pickle=False) as data:
-            return cls(*(unflatten(data[n], data[f"{n}.offsets"]) for n in ("source", "target")))
+        return np.maximum(self.split.lengths("source"), self.split.lengths("target") + 1)
 
 
 def collate(items: list[dict[str, np.ndarray]]) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from mtf_lib import registry
+from mtf_lib.data.shards import SUFFIX
 from mtf_lib.layout import StagePaths
 from mtf_lib.tasks.common import read_preprocessed
 from mtf_lib.tasks.fitting import Members, TrainPlan, train_stage
@@ -20,7 +21,7 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
     """One model on token-count batches of the encoded train split, scored by greedy decoding of dev
     through the Predictor that serves it."""
     vocab = SidesVocab.load(paths.dataset)
-    train_set = EncodedParallel.load(paths.dataset / "train.npz")
+    train_set = EncodedParallel.load(paths.dataset / f"train{SUFFIX}")
     dev_records = read_preprocessed(paths.preprocessed / "dev.jsonl")
     references = [r["target"] for r in dev_records]
     metric = registry.metrics.build(params.evaluate.metric)

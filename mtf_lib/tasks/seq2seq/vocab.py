@@ -3,6 +3,7 @@ model files in the dataset folder and in the bundle."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,16 +20,17 @@ class SidesVocab:
     target: SubwordVocab
 
     @classmethod
-    def learn(cls, records: list[dict], settings: Any) -> SidesVocab:
-        """``settings``: the dataset section (its ``source``, ``target`` and ``joint``)."""
+    def learn(cls, records: Callable[[], Iterable[dict]], settings: Any) -> SidesVocab:
+        """``records()``: a fresh stream of the train split's records, read once per vocabulary
+        learnt; ``settings``: the dataset section (its ``source``, ``target`` and ``joint``)."""
 
-        def learn(side: Any, sentences: list[str]) -> SubwordVocab:
+        def learn(side: Any, sentences: Iterable[str]) -> SubwordVocab:
             return SubwordVocab.train(sentences, side.size, side.kind, side.coverage, side.normalization)
 
         if settings.joint:
-            joint = learn(settings.source, [r[s] for r in records for s in SIDES])
+            joint = learn(settings.source, (r[s] for r in records() for s in SIDES))
             return cls(joint, joint)
-        return cls(*(learn(getattr(settings, s), [r[s] for r in records]) for s in SIDES))
+        return cls(*(learn(getattr(settings, s), (r[s] for r in records())) for s in SIDES))
 
     def save(self, folder: Path) -> None:
         folder = Path(folder) / VOCAB_DIR

@@ -11,9 +11,14 @@ from mtf_lib.data.padding import pad_batch
 from mtf_lib.data.vocab import Vocab
 
 if TYPE_CHECKING:
-    from mtf_lib.data.encoding import RaggedArrays
+    from mtf_lib.data.shards import Split
 
 BOS, EOS = "<s>", "</s>"
+# An encoded sentence as the dataset stage stores it (``mtf_lib.data.shards``): one id per character.
+FIELDS = {
+    name: ("ragged", "int32")
+    for name in ("chars", "bigrams_left", "bigrams_right", "softwords", "lexicon", "codepoints", "labels")
+}
 
 
 def char_bigrams(chars: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -51,15 +56,16 @@ def collate(examples: Sequence[dict[str, np.ndarray]]) -> dict:
     return batch
 
 
-def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> RaggedArrays:
-    """Preprocessed records (text, tags, softwords, lexicon) as the arrays the train stage reads."""
-    from mtf_lib.data.encoding import RaggedArrays  # here: predicting (features' other use) needs no arrays
+def encode_split(records: list[dict], vocabs: dict[str, Vocab]) -> Split:
+    """Preprocessed records (text, tags, softwords, lexicon) as the train stage reads them, in
+    memory, one sentence at a time (silver data; the dataset stage encodes whole splits with numpy)."""
+    from mtf_lib.data.shards import Split  # here: predicting (features' other use) needs no arrays
 
-    fields: dict[str, list[list[int]]] = {}
+    fields: dict[str, list[list[int]]] = {name: [] for name in FIELDS}
     labels = vocabs["labels"]
     for record in records:
         ids = encode(record["text"], record["softwords"], record["lexicon"], vocabs)
         ids["labels"] = labels.ids(record["tags"])
         for name, seq in ids.items():
-            fields.setdefault(name, []).append(seq)
-    return RaggedArrays.from_sequences(fields)
+            fields[name].append(seq)
+    return Split.in_memory(FIELDS, fields)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mtf_lib import registry
-from mtf_lib.data.encoding import RaggedArrays
+from mtf_lib.data.shards import SUFFIX, Split
 from mtf_lib.data.vocab import load_vocabs
 from mtf_lib.distill.objective import TaggingDistillation
 from mtf_lib.layout import StagePaths
@@ -17,24 +17,11 @@ from mtf_lib.tasks.tagging.model_io import build_model, save_tagging_bundle
 from mtf_lib.tasks.tagging.predictor import WindowTagger
 
 
-class Examples:
-    """Index access to the per-sentence arrays of an encoded split."""
-
-    def __init__(self, arrays: RaggedArrays) -> None:
-        self.arrays = arrays
-
-    def __len__(self) -> int:
-        return len(self.arrays)
-
-    def __getitem__(self, index: int) -> dict:
-        return {name: self.arrays.get(name, index) for name in self.arrays.fields}
-
-
 def plan(params: Any, paths: StagePaths) -> TrainPlan:
     """Taggers on the encoded train split; dev is scored as evaluate scores test: raw texts
     through the served path (windows and all)."""
     vocabs = load_vocabs(paths.dataset / "vocab")
-    train_set = Examples(RaggedArrays.load(paths.dataset / "train.npz"))
+    train_set = Split(paths.dataset / f"train{SUFFIX}")
     dev = read_preprocessed(paths.preprocessed / "dev.jsonl")
     preprocess = params.preprocess.model_dump(mode="json")
     dev_inputs = WindowTagger.for_params(None, vocabs, preprocess).prepare([r["text"] for r in dev])
@@ -44,12 +31,18 @@ def plan(params: Any, paths: StagePaths) -> TrainPlan:
         tagger = WindowTagger.for_params(model, vocabs, preprocess)
         return metric([r["tags"] for r in dev], tagger.tag(dev_inputs, 2 * params.train.batch_size)).overall
 
-    def encode_silver(records: list[dict]) -> tuple[Examples, Any]:
-        arrays = encode_split(records, vocabs)
-        return Examples(arrays), arrays.lengths
+    def encode_silver(records: list[dict]) -> tuple[Split, Any]:
+        silver = encode_split(records, vocabs)
+        return silver, silver.lengths("chars")
 
     training, lengths, objective = distilled(
-        params, paths, train_set, train_set.arrays.lengths, vocabs["labels"].tokens, TaggingDistillation, encode_silver
+        params,
+        paths,
+        train_set,
+        train_set.lengths("chars"),
+        vocabs["labels"].tokens,
+        TaggingDistillation,
+        encode_silver,
     )
 
     def save(fitted: Members, meta: dict[str, Any]) -> None:
