@@ -20,7 +20,8 @@ Kind = Literal["outs", "metrics", "plots"]
 @dataclass(frozen=True)
 class Output:
     """One thing a stage writes. ``persist``: DVC leaves it in place while the stage runs (resume,
-    and a failed run keeps the last good one); ``cache: false``: kept in git, not DVC's cache."""
+    and a failed run keeps the last good one); ``cache: false``: not in DVC's cache (kept in git,
+    or made again on each machine)."""
 
     path: str
     kind: Kind = "outs"

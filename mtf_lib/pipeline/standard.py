@@ -25,7 +25,10 @@ def acquire_stages(params: Any) -> list[StageDecl]:
     stages = []
     dataset = value_of(params, "fetch.dataset")
     if dataset:
-        stages.append(StageDecl("fetch", params=("fetch",), outs=(Output(f"{PATHS.datasets}/{dataset}"),)))
+        # Not in DVC's cache: a data set is fetched from its source or the mirror on each machine,
+        # never stored or pushed as a copy of its own.
+        fetched = Output(f"{PATHS.datasets}/{dataset}", cache=False, note="fetched on each machine, not cached")
+        stages.append(StageDecl("fetch", params=("fetch",), outs=(fetched,)))
     if value_of(params, "crawl") is not None:
         outs = (Output(str(PATHS.raw)), Output(str(PATHS.crawl_job), persist=True, note="resumable (Ctrl-C, kill)"))
         stages.append(StageDecl("crawl", params=("crawl",), outs=outs))

@@ -79,8 +79,9 @@ def test_repro_writes_metrics_bundle_and_plots(flagship: Path) -> None:
 
 
 def test_a_pulled_clone_is_up_to_date_and_serves_the_model(flagship: Path, tmp_path: Path) -> None:
-    """repro → push → fresh clone → pull: the checkpoints come with the model (cached), so no
-    stage counts as changed and nothing is retrained; the web app serves the pulled bundle."""
+    """repro → push → fresh clone → pull: the checkpoints come with the model (cached), so nothing
+    is retrained; the data set is not in the cache (it is fetched on each machine, never pushed as
+    a copy), so the clone's repro runs fetch alone, and the web app serves the pulled bundle."""
     remote = tmp_path / "remote"
     run(["dvc", "remote", "add", "-d", "--local", "store", str(remote)], flagship)
     run(["dvc", "push"], flagship)
@@ -91,8 +92,13 @@ def test_a_pulled_clone_is_up_to_date_and_serves_the_model(flagship: Path, tmp_p
     run(["dvc", "remote", "add", "-d", "--local", "store", str(remote)], clone)
     run(["dvc", "pull"], clone)
     assert (clone / "models" / "checkpoints" / "member1" / "last.ckpt").is_file()
+    assert not _holds_a_data_set(remote, flagship)
+    assert json.loads(run(["dvc", "status", "--json"], clone).stdout)["fetch"] == [
+        {"changed outs": {"resources/datasets/resume_ner": "deleted"}}
+    ]
+    ran = run(["dvc", "repro"], clone).stdout
+    assert [line for line in ran.splitlines() if line.startswith("Running stage")] == ["Running stage 'fetch':"]
     assert json.loads(run(["dvc", "status", "--json"], clone).stdout) == {}
-    assert "Running stage" not in run(["dvc", "repro"], clone).stdout
 
     from web import create_app
 
@@ -101,6 +107,15 @@ def test_a_pulled_clone_is_up_to_date_and_serves_the_model(flagship: Path, tmp_p
     assert answer.status_code == 200, answer.get_json()
     [entities] = [r["entities"] for r in answer.get_json()["results"]]
     assert entities and all(KNOWN_TEXT[e["start"] : e["end"]] == e["text"] for e in entities)
+
+
+def _holds_a_data_set(remote: Path, task: Path) -> bool:
+    """Whether the DVC remote holds a copy of one of the fetched data set's files."""
+    import hashlib
+
+    stored = {path.parent.name + path.name for path in (remote / "files" / "md5").rglob("*") if path.is_file()}
+    files = (task / "resources" / "datasets" / "resume_ner").glob("*")
+    return any(hashlib.md5(f.read_bytes()).hexdigest() in stored for f in files)
 
 
 def test_unchanged_pipeline_is_skipped(flagship: Path) -> None:
